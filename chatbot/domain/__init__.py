@@ -1,0 +1,1 @@
+"""Platform-free chat logic: models, the chat flow, answer matching, recap stats."""

@@ -1,0 +1,59 @@
+"""Posts and users as they come from X, free of any client library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class XUser:
+    """An X account as the bot needs it."""
+
+    id: int
+    username: str
+    name: str = ""
+    followers_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Public engagement counts of one post."""
+
+    like_count: int = 0
+    reply_count: int = 0
+    retweet_count: int = 0
+    quote_count: int = 0
+    impression_count: int = 0
+
+    @property
+    def engagement(self) -> int:
+        """Likes, replies, reposts and quotes together."""
+        return self.like_count + self.reply_count + self.retweet_count + self.quote_count
+
+
+@dataclass(frozen=True, slots=True)
+class XPost:
+    """One post read from X (a participant's answer, a reply, the host's own post)."""
+
+    id: int
+    author: XUser
+    text: str
+    created_at: datetime
+    conversation_id: int | None = None
+    in_reply_to_post_id: int | None = None
+    in_reply_to_user_id: int | None = None
+    quoted_post_id: int | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+    hashtags: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchBatch:
+    """What one collection pass returned: new posts oldest first, and the newest id seen."""
+
+    posts: list[XPost]
+    newest_id: int | None
+    requests: int

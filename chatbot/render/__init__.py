@@ -1,0 +1,1 @@
+"""Text for X: weighted length, post templates, thread splitting, transcripts."""
