@@ -1,0 +1,1 @@
+"""Persistence: engine factory, SQLModel tables, migrations and the repository."""

@@ -1,0 +1,182 @@
+"""SQLModel tables: the database is the bot's source of truth.
+
+X and Discord ids are ~1.9e18 and need 64-bit columns (``BigInteger``);
+every datetime is stored timezone-aware in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, DateTime, Text, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no zone, so values would come back naive; naive input is refused.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: store aware UTC datetimes only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _big(*, primary_key: bool = False, index: bool = False, nullable: bool = True) -> Column:
+    return Column(
+        BigInteger,
+        primary_key=primary_key,
+        autoincrement=False,
+        index=index,
+        nullable=nullable and not primary_key,
+    )
+
+
+def _when(*, nullable: bool = True, index: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Occurrence(SQLModel, table=True):
+    """One dated instance of a recurring chat and where its flow stands."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_slug: str = Field(index=True)
+    local_date: str  # YYYY-MM-DD in the chat's own time zone: one occurrence a day
+    hashtag: str
+    question_set: str
+    scheduled_start: datetime = Field(sa_column=_when(nullable=False))
+    state: str = Field(default="scheduled", index=True)
+    started_at: datetime | None = Field(default=None, sa_column=_when())
+    ended_at: datetime | None = Field(default=None, sa_column=_when())
+    collect_until: datetime | None = Field(default=None, sa_column=_when())
+    flow: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    since_id: int | None = Field(default=None, sa_column=_big())
+    recap_state: str = "none"
+
+    __table_args__ = (UniqueConstraint("chat_slug", "local_date", name="uq_occurrence_day"),)
+
+
+class BotPost(SQLModel, table=True):
+    """A post the bot means to make, recorded before it is sent (idempotency key)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    key: str  # "welcome", "rules", "q1", "ask-1", "last_call", "closing", "reminder-1h"...
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    reply_to_post_id: int | None = Field(default=None, sa_column=_big())
+    media_path: str | None = None
+    state: str = "intended"  # intended, sent, failed
+    x_post_id: int | None = Field(default=None, sa_column=_big(index=True))
+    intended_at: datetime = Field(sa_column=_when(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_when())
+    error: str | None = None
+
+    __table_args__ = (UniqueConstraint("occurrence_id", "key", name="uq_bot_post_key"),)
+
+
+class CollectedPost(SQLModel, table=True):
+    """A post read from X during a chat window, stored once by its X id."""
+
+    id: int = Field(sa_column=_big(primary_key=True))
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    author_id: int = Field(sa_column=_big(index=True, nullable=False))
+    author_username: str
+    author_name: str = ""
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=_when(nullable=False, index=True))
+    conversation_id: int | None = Field(default=None, sa_column=_big())
+    in_reply_to_post_id: int | None = Field(default=None, sa_column=_big(index=True))
+    in_reply_to_user_id: int | None = Field(default=None, sa_column=_big())
+    quoted_post_id: int | None = Field(default=None, sa_column=_big())
+    like_count: int = 0
+    reply_count: int = 0
+    retweet_count: int = 0
+    quote_count: int = 0
+    impression_count: int = 0
+    from_host: bool = False
+    collected_at: datetime = Field(sa_column=_when(nullable=False))
+
+
+class Answer(SQLModel, table=True):
+    """A collected post assigned to a question (0: general, tied to no question)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    post_id: int = Field(sa_column=_big(index=True, nullable=False))
+    question_number: int = 0
+    label: str | None = None  # as written, e.g. "A1a"
+    method: str = "general"  # label, reply_to_question, inherited, general
+    parent_post_id: int | None = Field(default=None, sa_column=_big())
+
+    __table_args__ = (UniqueConstraint("post_id", "question_number", name="uq_answer"),)
+
+
+class Participant(SQLModel, table=True):
+    """An X account that took part in any chat, across weeks."""
+
+    user_id: int = Field(sa_column=_big(primary_key=True))
+    username: str = Field(index=True)
+    name: str = ""
+    followers_count: int = 0
+    first_seen_at: datetime = Field(sa_column=_when(nullable=False))
+    last_seen_at: datetime = Field(sa_column=_when(nullable=False))
+    first_occurrence_id: int | None = None
+    last_occurrence_id: int | None = None
+
+
+class HiddenUser(SQLModel, table=True):
+    """A participant kept out of collection and recap for one chat."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_slug: str = Field(index=True)
+    username: str  # lower case, without @
+    hidden_by: str = ""
+    hidden_at: datetime = Field(sa_column=_when(nullable=False))
+
+    __table_args__ = (UniqueConstraint("chat_slug", "username", name="uq_hidden_user"),)
+
+
+class ModeratorAction(SQLModel, table=True):
+    """Audit trail: every moderator command, allowed or refused."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_when(nullable=False, index=True))
+    actor_id: int = Field(sa_column=_big(nullable=False))
+    actor_name: str
+    command: str
+    arguments: str = ""
+    allowed: bool
+    result: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class XUsage(SQLModel, table=True):
+    """What one occurrence cost on X: requests, posts read and posts created."""
+
+    occurrence_id: int = Field(foreign_key="occurrence.id", primary_key=True)
+    requests: int = 0
+    posts_read: int = 0
+    posts_created: int = 0
+    posts_with_url: int = 0
+
+
+class ScheduleState(SQLModel, table=True):
+    """Moderators' overrides of a recurring chat: paused, or its next date skipped."""
+
+    chat_slug: str = Field(primary_key=True)
+    paused: bool = False
+    skip_date: str | None = None  # local date (YYYY-MM-DD) of an occurrence not to host

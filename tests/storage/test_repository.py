@@ -1,0 +1,155 @@
+"""The repository on a real database: SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from chatbot.domain.posts import Metrics, XPost, XUser
+from chatbot.storage.repository import ChatStore
+from chatbot.storage.tables import Answer
+
+T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+HOST = XUser(id=1_500_000_000_000_000_001, username="SMBchatHost")
+BIG = 1_987_654_321_987_654_321  # a real-sized X id: needs a 64-bit column
+
+
+def _post(n: int, user: XUser, *, reply_to: int | None = None, minutes: int = 0) -> XPost:
+    return XPost(
+        id=BIG + n,
+        author=user,
+        text=f"A1: answer {n} #SMBchat",
+        created_at=T0 + timedelta(minutes=minutes),
+        in_reply_to_post_id=reply_to,
+        metrics=Metrics(like_count=n),
+    )
+
+
+def _occurrence(store: ChatStore, day: str = "2026-11-23"):
+    return store.get_or_create_occurrence(
+        chat_slug="smbchat",
+        local_date=day,
+        hashtag="#SMBchat",
+        question_set="smb/engaging-customers",
+        scheduled_start=T0,
+    )
+
+
+def test_one_occurrence_per_chat_and_local_date(store: ChatStore) -> None:
+    first = _occurrence(store)
+    again = _occurrence(store)
+    other = _occurrence(store, "2026-11-30")
+    assert first.id == again.id
+    assert other.id != first.id
+    assert store.find_occurrence("smbchat", "2026-11-23").id == first.id
+    assert store.get_occurrence(first.id).scheduled_start == T0
+
+
+def test_intended_post_is_recorded_once_and_keeps_its_first_text(store: ChatStore) -> None:
+    occ = _occurrence(store)
+    first = store.intend_post(occurrence_id=occ.id, key="q1", text="Q1: one", now=T0)
+    again = store.intend_post(occurrence_id=occ.id, key="q1", text="Q1: changed", now=T0)
+    assert again.id == first.id and again.text == "Q1: one" and again.state == "intended"
+    sent = store.mark_sent(first.id, x_post_id=BIG, now=T0)
+    assert sent.state == "sent" and store.bot_post(occ.id, "q1").x_post_id == BIG
+
+
+def test_collected_posts_are_stored_once_with_64_bit_ids(store: ChatStore) -> None:
+    occ = _occurrence(store)
+    ann = XUser(id=BIG + 100, username="ann", followers_count=50)
+    posts = [_post(1, ann), _post(2, ann, reply_to=BIG + 1)]
+    assert (
+        len(store.store_posts(occurrence_id=occ.id, posts=posts, now=T0, host_user_id=HOST.id)) == 2
+    )
+    again = store.store_posts(occurrence_id=occ.id, posts=posts, now=T0, host_user_id=HOST.id)
+    assert again == []
+    stored = store.collected_posts(occ.id)
+    assert [p.id for p in stored] == [BIG + 1, BIG + 2]
+    assert stored[1].in_reply_to_post_id == BIG + 1
+    assert store.count_collected(occ.id) == (2, 1)
+
+
+def test_participants_keep_first_and_last_seen_across_weeks(store: ChatStore) -> None:
+    week1, week2 = _occurrence(store), _occurrence(store, "2026-11-30")
+    ann = XUser(id=BIG + 100, username="ann")
+    store.store_posts(occurrence_id=week1.id, posts=[_post(1, ann)], now=T0, host_user_id=HOST.id)
+    later = XPost(
+        id=BIG + 9,
+        author=XUser(id=ann.id, username="ann_new"),
+        text="hi",
+        created_at=T0 + timedelta(days=7),
+    )
+    store.store_posts(occurrence_id=week2.id, posts=[later], now=T0, host_user_id=HOST.id)
+    person = store.participants([ann.id])[ann.id]
+    assert person.first_seen_at == T0
+    assert person.last_seen_at == T0 + timedelta(days=7)
+    assert person.first_occurrence_id == week1.id and person.last_occurrence_id == week2.id
+    assert person.username == "ann_new"
+
+
+def test_host_posts_are_stored_but_are_not_participants(store: ChatStore) -> None:
+    occ = _occurrence(store)
+    store.store_posts(occurrence_id=occ.id, posts=[_post(1, HOST)], now=T0, host_user_id=HOST.id)
+    assert store.participants([HOST.id]) == {}
+    assert store.collected_posts(occ.id)[0].from_host
+    assert store.count_collected(occ.id) == (0, 0)
+
+
+def test_answers_for_two_questions_from_one_post(store: ChatStore) -> None:
+    occ = _occurrence(store)
+    ann = XUser(id=BIG + 100, username="ann")
+    store.store_posts(occurrence_id=occ.id, posts=[_post(1, ann)], now=T0, host_user_id=HOST.id)
+    both = [
+        Answer(occurrence_id=occ.id, post_id=BIG + 1, question_number=1, method="label"),
+        Answer(occurrence_id=occ.id, post_id=BIG + 1, question_number=2, method="label"),
+    ]
+    store.save_answers(both)
+    store.save_answers(both)
+    assert sorted(a.question_number for a in store.answers(occ.id)) == [1, 2]
+
+
+def test_metrics_refresh(store: ChatStore) -> None:
+    occ = _occurrence(store)
+    ann = XUser(id=BIG + 100, username="ann")
+    store.store_posts(occurrence_id=occ.id, posts=[_post(1, ann)], now=T0, host_user_id=HOST.id)
+    fresh = XPost(
+        id=BIG + 1,
+        author=ann,
+        text="x",
+        created_at=T0,
+        metrics=Metrics(like_count=42, reply_count=3),
+    )
+    assert store.update_metrics([fresh]) == 1
+    row = store.collected_posts(occ.id)[0]
+    assert (row.like_count, row.reply_count) == (42, 3)
+
+
+def test_hide_and_unhide_are_case_insensitive(store: ChatStore) -> None:
+    assert store.hide_user(chat_slug="smbchat", username="@SpamBot", by="mod", now=T0)
+    assert not store.hide_user(chat_slug="smbchat", username="spambot", by="mod", now=T0)
+    assert store.hidden_usernames("smbchat") == {"spambot"}
+    assert store.hidden_usernames("other") == set()
+    assert store.unhide_user(chat_slug="smbchat", username="SPAMBOT")
+    assert store.hidden_usernames("smbchat") == set()
+
+
+def test_audit_usage_and_schedule_overrides(store: ChatStore) -> None:
+    occ = _occurrence(store)
+    store.record_action(
+        at=T0,
+        actor_id=BIG,
+        actor_name="mod",
+        command="/chat end",
+        arguments="",
+        allowed=False,
+        result="refused",
+    )
+    assert [(a.command, a.allowed, a.actor_id) for a in store.actions()] == [
+        ("/chat end", False, BIG)
+    ]
+    store.add_usage(occ.id, requests=2, posts_read=150)
+    store.add_usage(occ.id, requests=1, posts_created=1)
+    usage = store.usage(occ.id)
+    assert (usage.requests, usage.posts_read, usage.posts_created) == (3, 150, 1)
+    store.set_schedule_state("smbchat", paused=True)
+    assert store.schedule_state("smbchat").paused
+    assert not store.schedule_state("other").paused
