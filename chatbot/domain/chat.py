@@ -1,0 +1,91 @@
+"""A recurring chat and its question set, as loaded from ``schedules/`` and ``questions/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One numbered question; its number comes from its place in the file."""
+
+    number: int
+    text: str
+    image: Path | None = None
+    minutes: int | None = None  # overrides the schedule's interval after this question
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSet:
+    """The texts of one chat: welcome, rules, questions, last call, closing, reminder."""
+
+    key: str  # path under questions/ without ".toml", e.g. "smb/engaging-customers"
+    title: str
+    welcome: str
+    rules: str
+    last_call: str
+    closing: str
+    reminder: str
+    questions: tuple[Question, ...]
+    path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """When a chat recurs: a weekly day and time, or a cron expression (chat's own zone)."""
+
+    weekday: int | None = None  # 0 = Monday
+    hour: int = 0
+    minute: int = 0
+    cron: str | None = None
+
+    def describe(self) -> str:
+        """Human wording, e.g. 'every Tuesday at 20:00'."""
+        if self.cron:
+            return f"cron '{self.cron}'"
+        days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        return f"every {days[self.weekday or 0]} at {self.hour:02d}:{self.minute:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecapOptions:
+    """How a chat's recap is published."""
+
+    post_to_x: bool = True
+    discord_channel_id: int | None = None
+    require_approval: bool = False
+    delay_minutes: int = 10
+    max_mentions_per_post: int = 8
+    max_mentions: int = 40
+    highlights_per_question: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSpec:
+    """One recurring chat from a schedule file."""
+
+    slug: str
+    title: str
+    hashtag: str  # with '#'
+    host: str  # handle without '@'
+    timezone: str  # IANA name
+    recurrence: Recurrence
+    question_set: str  # key of a QuestionSet
+    duration_minutes: int = 60
+    question_interval_minutes: int = 8
+    first_question_after_minutes: int = 5
+    last_call_before_end_minutes: int = 5
+    reminders: tuple[timedelta, ...] = ()
+    thread_under_welcome: bool = True
+    grace_minutes: int = 15
+    enabled: bool = True
+    recap: RecapOptions = field(default_factory=RecapOptions)
+    path: Path | None = None
+
+    @property
+    def duration(self) -> timedelta:
+        """The chat window's length."""
+        return timedelta(minutes=self.duration_minutes)
