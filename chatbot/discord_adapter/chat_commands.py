@@ -1,0 +1,178 @@
+"""The /chat command group: each subcommand calls one ChatControl method."""
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+from discord import app_commands
+
+from chatbot.discord_adapter.moderation import Moderation, Reply
+from chatbot.discord_adapter.render import render_status
+from chatbot.domain.control import ControlResult
+from chatbot.ports import ChatControl
+from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
+
+log = logging.getLogger(__name__)
+
+CHAT_HELP = "Which chat (only needed when several are live)"
+Autocomplete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
+
+
+async def as_reply(pending: Awaitable[ControlResult]) -> Reply:
+    """Show a ControlResult: public when it worked, to the caller only when it did not."""
+    result = await pending
+    return Reply(result.message, ephemeral=not result.ok)
+
+
+def format_args(**arguments: object) -> str:
+    """Render command arguments for the audit log, skipping the ones not given."""
+    return " ".join(f"{key}={value}" for key, value in arguments.items() if value is not None)
+
+
+def slug_autocomplete(control: ChatControl) -> Autocomplete:
+    """Build the autocomplete callback offering the chat slugs that contain what was typed."""
+
+    async def complete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.casefold()
+        try:
+            slugs = control.chat_slugs()
+        except Exception:
+            log.exception("chat_slugs() failed during autocomplete")
+            return []
+        matches = [slug for slug in slugs if needle in slug.casefold()]
+        return [app_commands.Choice(name=slug, value=slug) for slug in matches[:25]]
+
+    return complete
+
+
+def build_chat_group(moderation: Moderation) -> app_commands.Group:
+    """Define /chat and its subcommands."""
+    control = moderation.control
+    slugs = slug_autocomplete(control)
+    group = app_commands.Group(name="chat", description="Run the live chat", guild_only=True)
+
+    @group.command(name="status", description="Upcoming chats and the live one")
+    async def status(interaction: discord.Interaction) -> None:
+        async def action() -> Reply:
+            return Reply(render_status(await control.status()), ephemeral=True)
+
+        await moderation.run(
+            interaction,
+            command="/chat status",
+            arguments="",
+            action=action,
+            moderator_only=False,
+            private=True,
+        )
+
+    @group.command(name="start", description="Start a chat now")
+    @app_commands.describe(chat="The chat to start")
+    @app_commands.autocomplete(chat=slugs)
+    async def start(interaction: discord.Interaction, chat: str) -> None:
+        await moderation.run(
+            interaction,
+            command="/chat start",
+            arguments=format_args(chat=chat),
+            action=lambda: as_reply(control.start_now(chat)),
+            moderator_only=True,
+        )
+
+    for name, description, method in (
+        ("next", "Post the next question now", control.next_question),
+        ("pause", "Pause the live chat's timers", control.pause),
+        ("resume", "Resume a paused chat", control.resume),
+        ("skip", "Skip the next question", control.skip),
+        ("end", "Close the chat now (last call, closing post)", control.end),
+    ):
+        group.command(name=name, description=description)(_slug_command(moderation, name, method))
+
+    @group.command(name="extend", description="Give the current question more time")
+    @app_commands.describe(minutes="Extra minutes (1–60)", chat=CHAT_HELP)
+    @app_commands.autocomplete(chat=slugs)
+    async def extend(
+        interaction: discord.Interaction,
+        minutes: app_commands.Range[int, 1, 60],
+        chat: str | None = None,
+    ) -> None:
+        async def action() -> Reply:
+            if not 1 <= minutes <= 60:
+                return Reply("Extend by 1 to 60 minutes.", ephemeral=True)
+            return await as_reply(control.extend(minutes, chat))
+
+        await moderation.run(
+            interaction,
+            command="/chat extend",
+            arguments=format_args(minutes=minutes, chat=chat),
+            action=action,
+            moderator_only=True,
+        )
+
+    @group.command(name="ask", description="Post an extra question now")
+    @app_commands.describe(text="The question, at most 280 characters as X counts them")
+    @app_commands.describe(chat=CHAT_HELP)
+    @app_commands.autocomplete(chat=slugs)
+    async def ask(interaction: discord.Interaction, text: str, chat: str | None = None) -> None:
+        async def action() -> Reply:
+            length = weighted_length(text)
+            if length > MAX_WEIGHTED_LENGTH:
+                return Reply(
+                    f"That question is {length} characters as X counts them; the limit is "
+                    f"{MAX_WEIGHTED_LENGTH}, and the post still needs room for its number "
+                    "and the hashtag.",
+                    ephemeral=True,
+                )
+            return await as_reply(control.ask(text, chat))
+
+        await moderation.run(
+            interaction,
+            command="/chat ask",
+            arguments=format_args(text=text, chat=chat),
+            action=action,
+            moderator_only=True,
+        )
+
+    for name, description, method in (
+        ("hide", "Stop mirroring and counting an author's posts", control.hide),
+        ("unhide", "Show a hidden author's posts again", control.unhide),
+    ):
+        group.command(name=name, description=description)(_handle_command(moderation, name, method))
+    return group
+
+
+def _slug_command(
+    moderation: Moderation, name: str, method: Callable[..., Awaitable[ControlResult]]
+):
+    @app_commands.describe(chat=CHAT_HELP)
+    @app_commands.autocomplete(chat=slug_autocomplete(moderation.control))
+    async def callback(interaction: discord.Interaction, chat: str | None = None) -> None:
+        await moderation.run(
+            interaction,
+            command=f"/chat {name}",
+            arguments=format_args(chat=chat),
+            action=lambda: as_reply(method(chat)),
+            moderator_only=True,
+        )
+
+    return callback
+
+
+def _handle_command(
+    moderation: Moderation, name: str, method: Callable[..., Awaitable[ControlResult]]
+):
+    @app_commands.describe(handle="The author's X handle, e.g. @someone", chat=CHAT_HELP)
+    @app_commands.autocomplete(chat=slug_autocomplete(moderation.control))
+    async def callback(
+        interaction: discord.Interaction, handle: str, chat: str | None = None
+    ) -> None:
+        clean_handle = handle.strip().removeprefix("@")
+        await moderation.run(
+            interaction,
+            command=f"/chat {name}",
+            arguments=format_args(handle=clean_handle, chat=chat),
+            action=lambda: as_reply(method(clean_handle, chat)),
+            moderator_only=True,
+        )
+
+    return callback

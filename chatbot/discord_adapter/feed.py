@@ -1,0 +1,145 @@
+"""DiscordModeratorChannel: the core's live feed to moderators, queued and batched."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Hashable, Sequence
+
+import discord
+
+from chatbot.discord_adapter.hide_button import hide_view
+from chatbot.discord_adapter.outbox import Entry, Outbox
+from chatbot.discord_adapter.text import NO_MENTIONS, clean, shorten, split_message
+from chatbot.discord_adapter.threads import ThreadDirectory
+from chatbot.domain.control import MirroredAnswer
+
+log = logging.getLogger(__name__)
+
+MAIN = "main"  # outbox key of the configured channel itself
+ENTRY_CHARS = 1800
+
+
+class DiscordModeratorChannel:
+    """Implements ModeratorChannel: every method queues and returns at once, never raises."""
+
+    def __init__(
+        self,
+        *,
+        channel_id: int,
+        client: Callable[[], discord.Client | None],
+        flush_interval: float = 2.0,
+        max_pending: int = 500,
+        retry_max_delay: float = 30.0,
+    ) -> None:
+        self._channel_id = channel_id
+        self._client = client
+        self.enabled = True
+        self._threads = ThreadDirectory(
+            channel_id=channel_id, client=self._ready_client, retry_max_delay=retry_max_delay
+        )
+        self._outbox = Outbox(
+            send=self._send,
+            interval=flush_interval,
+            max_pending=max_pending,
+            retry_max_delay=retry_max_delay,
+        )
+
+    async def notify(self, text: str) -> None:
+        """Post an operational message in the moderators' channel."""
+        self._queue(MAIN, [Entry(chunk) for chunk in split_message(text, limit=ENTRY_CHARS)])
+
+    async def chat_started(
+        self,
+        *,
+        occurrence_id: int,
+        slug: str,
+        title: str,
+        hashtag: str,
+        questions: Sequence[tuple[int, str]],
+    ) -> None:
+        """Announce the chat and open a thread per question (in the background)."""
+        if not self._accepting():
+            return
+        try:
+            self._threads.open(
+                occurrence_id=occurrence_id,
+                slug=slug,
+                title=title,
+                hashtag=hashtag,
+                questions=questions,
+            )
+            for number, text in questions:
+                intro = Entry(shorten(f"**Q{number}**: {clean(text)}", limit=ENTRY_CHARS))
+                self._queue((occurrence_id, number), [intro])
+        except Exception:
+            log.exception("Could not queue the announcement of %s", slug)
+
+    async def question_posted(
+        self, *, occurrence_id: int, number: int, text: str, url: str
+    ) -> None:
+        """Say in the question's thread that it went out on X."""
+        self._queue((occurrence_id, number), [Entry(f"Posted on X as Q{number}: <{url}>")])
+
+    async def mirror_answers(
+        self, *, occurrence_id: int, answers: Sequence[MirroredAnswer]
+    ) -> None:
+        """Queue answers for their question's thread (general ones for the General thread)."""
+        for answer in answers:
+            line = (
+                f"**@{clean(answer.author_username)}** ({clean(answer.author_name)}): "
+                f"{clean(answer.text)}"
+            )
+            entry = Entry(
+                shorten(line, limit=ENTRY_CHARS - 30) + f" <{answer.url}>",
+                hide_handle=answer.author_username,
+            )
+            self._queue((occurrence_id, answer.question_number), [entry])
+
+    def pending(self) -> int:
+        """Return how many feed entries wait to be sent."""
+        return self._outbox.pending()
+
+    async def close(self) -> None:
+        """Stop the background senders."""
+        self.enabled = False
+        await self._threads.close()
+        await self._outbox.close()
+
+    def _accepting(self) -> bool:
+        if not self.enabled:
+            log.debug("Discord feed is off; dropping a message")
+        return self.enabled
+
+    def _queue(self, key: Hashable, entries: list[Entry]) -> None:
+        if not self._accepting():
+            return
+        try:
+            self._outbox.put(key, entries)
+        except Exception:
+            log.exception("Could not queue a Discord feed message for %s", key)
+
+    def _ready_client(self) -> discord.Client:
+        client = self._client()
+        if client is None:
+            raise ConnectionError("not logged in to Discord yet")
+        return client
+
+    async def _send(self, key: Hashable, batch: list[Entry]) -> None:
+        client = self._ready_client()
+        destination, header = self._channel_id, ""
+        if isinstance(key, tuple):
+            occurrence_id, number = key
+            thread_id = await self._threads.thread_for(occurrence_id, number)
+            if thread_id is None:
+                header = f"**{'General' if number is None else f'Q{number}'}**\n"
+            else:
+                destination = thread_id
+        content = header + "\n".join(entry.text for entry in batch)
+        view = hide_view(entry.hide_handle for entry in batch if entry.hide_handle)
+        channel = client.get_partial_messageable(destination)
+        if view is None:
+            await channel.send(content, allowed_mentions=NO_MENTIONS, suppress_embeds=True)
+        else:
+            await channel.send(
+                content, view=view, allowed_mentions=NO_MENTIONS, suppress_embeds=True
+            )

@@ -1,0 +1,91 @@
+"""The "Hide author" button under mirrored answers, and what a click does."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import discord
+
+from chatbot.discord_adapter.moderation import Moderation, Reply
+
+PREFIX = "chatbot:hide:"
+# X usernames: 1–15 letters, digits or underscores; anything else gets no button.
+HANDLE = r"[A-Za-z0-9_]{1,15}"
+_HANDLE_RE = re.compile(HANDLE)
+MAX_BUTTONS = 25  # 5 rows of 5 buttons
+
+
+def can_hide(handle: str) -> bool:
+    """Return True when ``handle`` fits in a button's custom_id."""
+    return _HANDLE_RE.fullmatch(handle) is not None
+
+
+def hide_custom_id(handle: str) -> str:
+    """Return the custom_id of the button that hides ``handle``."""
+    return f"{PREFIX}{handle}"
+
+
+def hide_view(handles: Iterable[str]) -> discord.ui.View | None:
+    """Build the buttons for one mirrored batch, or None when there is nobody to hide."""
+    unique = list(dict.fromkeys(h for h in handles if can_hide(h)))[:MAX_BUTTONS]
+    if not unique:
+        return None
+    view = discord.ui.View(timeout=None)
+    for handle in unique:
+        view.add_item(
+            discord.ui.Button(
+                label=f"Hide @{handle}",
+                style=discord.ButtonStyle.secondary,
+                custom_id=hide_custom_id(handle),
+            )
+        )
+    # Clicks are routed by HideAuthorButton's template; a stopped view is not stored
+    # per message, so a click is handled once and memory does not grow with the feed.
+    view.stop()
+    return view
+
+
+class HideAuthorButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=re.escape(PREFIX) + f"(?P<handle>{HANDLE})",
+):
+    """Handles clicks on any "Hide @handle" button, even from before a restart."""
+
+    def __init__(self, handle: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=f"Hide @{handle}",
+                style=discord.ButtonStyle.secondary,
+                custom_id=hide_custom_id(handle),
+            )
+        )
+        self.handle = handle
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item,
+        match: re.Match[str],
+        /,
+    ) -> HideAuthorButton:
+        """Rebuild the button from the custom_id Discord sent back."""
+        return cls(match["handle"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Hide the author after the same permission check and audit as /chat hide."""
+        moderation: Moderation = interaction.client.moderation  # type: ignore[attr-defined]
+        handle = self.handle
+
+        async def action() -> Reply:
+            result = await moderation.control.hide(handle)
+            return Reply(result.message, ephemeral=not result.ok)
+
+        await moderation.run(
+            interaction,
+            command="Hide author button",
+            arguments=f"handle={handle}",
+            action=action,
+            moderator_only=True,
+        )
