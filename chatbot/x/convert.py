@@ -1,0 +1,100 @@
+"""X API v2 JSON → domain posts and users."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from chatbot.domain.posts import Metrics, XPost, XUser
+
+TWEET_FIELDS = [
+    "author_id",
+    "created_at",
+    "conversation_id",
+    "referenced_tweets",
+    "in_reply_to_user_id",
+    "entities",
+    "public_metrics",
+]
+USER_FIELDS = ["username", "name", "public_metrics"]
+EXPANSIONS = ["author_id"]
+_URL = re.compile(r"https?://\S+")
+_SPACE = re.compile(r"\s+")
+
+
+def parse_time(value: str) -> datetime:
+    """Parse X's ``2026-11-23T09:29:20.432Z`` into an aware UTC datetime."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def to_user(data: Mapping[str, Any]) -> XUser:
+    """Convert a v2 user object."""
+    metrics = data.get("public_metrics") or {}
+    return XUser(
+        id=int(data["id"]),
+        username=data.get("username", ""),
+        name=data.get("name", ""),
+        followers_count=int(metrics.get("followers_count", 0)),
+    )
+
+
+def users_by_id(body: Mapping[str, Any]) -> dict[int, XUser]:
+    """Return the users of a response's ``includes.users``, keyed by id."""
+    users = (body.get("includes") or {}).get("users") or []
+    return {int(user["id"]): to_user(user) for user in users}
+
+
+def _reference(tweet: Mapping[str, Any], kind: str) -> int | None:
+    for ref in tweet.get("referenced_tweets") or []:
+        if ref.get("type") == kind:
+            return int(ref["id"])
+    return None
+
+
+def to_post(tweet: Mapping[str, Any], users: Mapping[int, XUser]) -> XPost:
+    """Convert a v2 post object, joining its author from ``includes.users``."""
+    author_id = int(tweet.get("author_id", 0))
+    entities = tweet.get("entities") or {}
+    metrics = tweet.get("public_metrics") or {}
+    created = tweet.get("created_at")
+    conversation = tweet.get("conversation_id")
+    replied_user = tweet.get("in_reply_to_user_id")
+    return XPost(
+        id=int(tweet["id"]),
+        author=users.get(author_id) or XUser(id=author_id, username=""),
+        # X escapes &, < and > in post text.
+        text=html.unescape(tweet.get("text", "")),
+        created_at=parse_time(created) if created else datetime.now(UTC),
+        conversation_id=int(conversation) if conversation else None,
+        in_reply_to_post_id=_reference(tweet, "replied_to"),
+        in_reply_to_user_id=int(replied_user) if replied_user else None,
+        quoted_post_id=_reference(tweet, "quoted"),
+        metrics=Metrics(
+            like_count=int(metrics.get("like_count", 0)),
+            reply_count=int(metrics.get("reply_count", 0)),
+            retweet_count=int(metrics.get("retweet_count", 0)),
+            quote_count=int(metrics.get("quote_count", 0)),
+            impression_count=int(metrics.get("impression_count", 0)),
+        ),
+        hashtags=tuple(tag["tag"] for tag in entities.get("hashtags") or []),
+        mentions=tuple(m["username"] for m in entities.get("mentions") or []),
+        urls=tuple(u.get("expanded_url") or u["url"] for u in entities.get("urls") or []),
+    )
+
+
+def posts_of(body: Mapping[str, Any]) -> list[XPost]:
+    """Convert every post in a response's ``data`` (a list or a single object)."""
+    data = body.get("data") or []
+    if isinstance(data, Mapping):
+        data = [data]
+    users = users_by_id(body)
+    return [to_post(tweet, users) for tweet in data]
+
+
+def normalise_text(text: str) -> str:
+    """Return text as compared for 'is this my post': URLs masked (X shortens them), spaces
+    collapsed, HTML entities undone."""
+    return _SPACE.sub(" ", _URL.sub("<url>", html.unescape(text))).strip()

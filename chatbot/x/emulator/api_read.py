@@ -1,0 +1,217 @@
+"""Read routes: recent search, post lookup, user timeline, users/me."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from chatbot.x.emulator.errors import (
+    InvalidRequest,
+    format_param_time,
+    json_response,
+    not_found_error,
+    parse_id,
+    parse_max_results,
+    parse_time,
+    problem,
+)
+from chatbot.x.emulator.payload import Fields, render_collection, render_user
+from chatbot.x.emulator.query import QueryError, parse_query
+from chatbot.x.emulator.state import Auth, State
+from chatbot.x.emulator.store import SEARCH_WINDOW, StoredPost
+from chatbot.x.snowflake import snowflake_at
+
+STATE: web.AppKey[State] = web.AppKey("state", State)
+APP_ONLY_FORBIDDEN = (
+    "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  "
+    "Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context]."
+)
+
+
+def unsupported_auth() -> web.Response:
+    """Answer a user-context endpoint called with an app-only bearer token."""
+    return problem(
+        403,
+        APP_ONLY_FORBIDDEN,
+        title="Unsupported Authentication",
+        type_="https://api.twitter.com/2/problems/unsupported-authentication",
+    )
+
+
+def encode_token(older_than: int) -> str:
+    """Return an opaque pagination token meaning 'posts older than this id'."""
+    return base64.b32encode(f"p{older_than}".encode()).decode().rstrip("=").lower()
+
+
+def decode_token(token: str, name: str) -> int:
+    """Read back a pagination token; raise InvalidRequest when it is not ours."""
+    try:
+        raw = base64.b32decode(token.upper() + "=" * (-len(token) % 8)).decode()
+        if raw.startswith("p") and raw[1:].isdigit():
+            return int(raw[1:])
+    except ValueError:
+        pass
+    raise InvalidRequest(f"The `{name}` query parameter value [{token}] is not valid", name, token)
+
+
+def _page_body(
+    state: State, posts: list[StoredPost], size: int, fields: Fields, token_name: str
+) -> dict[str, Any]:
+    page = posts[:size]
+    if not page:
+        return {"meta": {"result_count": 0}}
+    body = render_collection(state.store, page, fields)
+    meta: dict[str, Any] = {
+        "newest_id": str(page[0].id),
+        "oldest_id": str(page[-1].id),
+        "result_count": len(page),
+    }
+    if len(posts) > size:
+        meta[token_name] = encode_token(page[-1].id)
+    body["meta"] = meta
+    state.log.record_read((p.id for p in page), state.now())
+    return body
+
+
+def _window(
+    state: State, query: dict[str, str], *, lag: bool
+) -> tuple[datetime, datetime, int | None, int | None]:
+    now = state.now()
+    oldest = now - SEARCH_WINDOW
+    start = parse_time(query, "start_time")
+    end = parse_time(query, "end_time")
+    since_id = parse_id(query, "since_id")
+    until_id = parse_id(query, "until_id")
+    if lag and (since_id or until_id) and (start or end):
+        raise InvalidRequest(
+            "Invalid use of 'since_id' or 'until_id' in conjunction with "
+            "'start_time' or 'end_time'."
+        )
+    if start is not None and start < oldest:
+        raise InvalidRequest(
+            f"Invalid 'start_time':'{query['start_time']}'. 'start_time' must be on or "
+            f"after {format_param_time(oldest)}",
+            "start_time",
+            query["start_time"],
+        )
+    if end is not None and lag and end > now - state.settings.end_time_min_age:
+        raise InvalidRequest(
+            f"Invalid 'end_time':'{query['end_time']}'. 'end_time' must be a minimum of "
+            f"{int(state.settings.end_time_min_age.total_seconds())} seconds prior to the "
+            "request time.",
+            "end_time",
+            query["end_time"],
+        )
+    if start is not None and end is not None and start >= end:
+        raise InvalidRequest(
+            f"Invalid 'start_time':'{query['start_time']}'. 'start_time' must be before "
+            f"'end_time':'{query['end_time']}'",
+            "start_time",
+            query["start_time"],
+        )
+    if lag and since_id is not None and since_id < snowflake_at(oldest):
+        raise InvalidRequest(
+            f"Invalid 'since_id':'{since_id}'. 'since_id' must be a tweet id created after "
+            f"{format_param_time(oldest)}. Please use a 'since_id' that is larger than "
+            f"{snowflake_at(oldest)}",
+            "since_id",
+            str(since_id),
+        )
+    default_end = now - state.settings.search_lag if lag else now
+    return start or oldest, end or default_end, since_id, until_id
+
+
+async def search_recent(request: web.Request) -> web.Response:
+    """GET /2/tweets/search/recent."""
+    state = request.app[STATE]
+    query = dict(request.query)
+    if not query.get("query"):
+        raise InvalidRequest("The `query` query parameter can not be empty", "query", "")
+    try:
+        tree = parse_query(query["query"])
+    except QueryError as exc:
+        raise InvalidRequest(str(exc), "query", query["query"]) from exc
+    size = parse_max_results(query, low=10, high=100, default=10)
+    fields = Fields.from_query(query)
+    start, end, since_id, until_id = _window(state, query, lag=True)
+    older_than = until_id
+    if "next_token" in query:
+        token_id = decode_token(query["next_token"], "next_token")
+        older_than = token_id if older_than is None else min(older_than, token_id)
+    found = state.store.search(
+        tree, newer_than=since_id, older_than=older_than, start=start, end=end
+    )
+    return json_response(_page_body(state, found, size, fields, "next_token"))
+
+
+async def users_tweets(request: web.Request) -> web.Response:
+    """GET /2/users/:id/tweets (a user's timeline, newest first, real time)."""
+    state = request.app[STATE]
+    query = dict(request.query)
+    user_id = int(request.match_info["id"]) if request.match_info["id"].isdigit() else -1
+    if user_id not in state.store.users:
+        return json_response({"errors": [not_found_error(request.match_info["id"], "id", "user")]})
+    size = parse_max_results(query, low=5, high=100, default=10)
+    fields = Fields.from_query(query)
+    start, end, since_id, until_id = _window(state, query, lag=False)
+    exclude = set(query.get("exclude", "").split(","))
+    if "pagination_token" in query:
+        token_id = decode_token(query["pagination_token"], "pagination_token")
+        until_id = token_id if until_id is None else min(until_id, token_id)
+    posts = [
+        post
+        for post in state.store.timeline(user_id)
+        if start <= post.created_at <= end
+        and (since_id is None or post.id > since_id)
+        and (until_id is None or post.id < until_id)
+        and not ("retweets" in exclude and post.retweet_of is not None)
+        and not ("replies" in exclude and post.in_reply_to_post_id is not None)
+    ]
+    return json_response(_page_body(state, posts, size, fields, "next_token"))
+
+
+async def lookup_many(request: web.Request) -> web.Response:
+    """GET /2/tweets?ids=… (up to 100; missing ids become partial errors)."""
+    state = request.app[STATE]
+    raw = request.query.get("ids", "")
+    ids = [part for part in raw.split(",") if part]
+    if not 1 <= len(ids) <= 100 or not all(part.isdigit() for part in ids):
+        raise InvalidRequest(
+            f"The `ids` query parameter value [{raw}] is not valid: 1 to 100 numeric ids",
+            "ids",
+            raw,
+        )
+    fields = Fields.from_query(dict(request.query))
+    found = [state.store.posts[int(i)] for i in ids if int(i) in state.store.posts]
+    body: dict[str, Any] = render_collection(state.store, found, fields) if found else {}
+    missing = [i for i in ids if int(i) not in state.store.posts]
+    if missing:
+        body["errors"] = [not_found_error(i, "ids") for i in missing]
+    state.log.record_read((p.id for p in found), state.now())
+    return json_response(body)
+
+
+async def lookup_one(request: web.Request) -> web.Response:
+    """GET /2/tweets/:id."""
+    state = request.app[STATE]
+    raw = request.match_info["id"]
+    post = state.store.posts.get(int(raw)) if raw.isdigit() else None
+    if post is None:
+        return json_response({"errors": [not_found_error(raw, "id")]})
+    body = render_collection(state.store, [post], Fields.from_query(dict(request.query)))
+    body["data"] = body["data"][0]
+    state.log.record_read([post.id], state.now())
+    return json_response(body)
+
+
+async def users_me(request: web.Request) -> web.Response:
+    """GET /2/users/me."""
+    state = request.app[STATE]
+    auth: Auth = request["auth"]
+    if auth.user_id is None:
+        return unsupported_auth()
+    fields = Fields.from_query(dict(request.query))
+    return json_response({"data": render_user(state.store.users[auth.user_id], fields.user)})

@@ -1,0 +1,112 @@
+"""One collection pass over recent search: paging with next_token, keeping the first newest_id."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from chatbot.domain.posts import SearchBatch, XPost
+from chatbot.x import convert
+from chatbot.x.snowflake import snowflake_time
+
+if TYPE_CHECKING:
+    from chatbot.x.client import TweepyXClient
+
+log = logging.getLogger("chatbot.x")
+SEARCH_WINDOW = timedelta(days=7)
+# X refuses an end_time closer than 10 s to the request, and start_time/since_id older than 7 d.
+END_TIME_MARGIN = timedelta(seconds=11)
+START_TIME_MARGIN = timedelta(minutes=1)
+MAX_PAGES = 100
+
+
+class SearchPager:
+    """Collects every page of one recent search (X's Paginator does not keep newest_id)."""
+
+    def __init__(self, client: TweepyXClient, query: str) -> None:
+        self.client = client
+        self.query = query
+
+    def _window(
+        self, since_id: int | None, start_time: datetime | None, end_time: datetime | None
+    ) -> dict[str, Any] | None:
+        """Return the time/id parameters X accepts, or None when the window is empty."""
+        now = self.client.now()
+        oldest = now - SEARCH_WINDOW + START_TIME_MARGIN
+        if since_id is not None and snowflake_time(since_id) > oldest:
+            # X refuses since_id together with start_time or end_time: ids win.
+            return {"since_id": since_id}
+        params: dict[str, Any] = {}
+        start = max(start_time, oldest) if start_time is not None else None
+        if since_id is not None:
+            # since_id is older than X allows: fall back to the oldest time it serves.
+            start = max(start or oldest, oldest)
+        if start is not None:
+            params["start_time"] = start
+        if end_time is not None:
+            end = min(end_time, now - END_TIME_MARGIN)
+            if start is not None and end <= start:
+                return None
+            params["end_time"] = end
+        return params
+
+    async def collect(
+        self,
+        *,
+        since_id: int | None,
+        start_time: datetime | None = None,
+        end_time: datetime | None = None,
+    ) -> SearchBatch:
+        """Return all new matching posts oldest first, the batch's newest id, and requests."""
+        window = self._window(since_id, start_time, end_time)
+        if window is None:
+            return SearchBatch(posts=[], newest_id=None, requests=0)
+        api = self.client.api
+        posts: dict[int, XPost] = {}
+        newest_id: int | None = None
+        requests = 0
+        token: str | None = None
+        while True:
+            params = dict(window, max_results=100, **_fields())
+            if token:
+                params["next_token"] = token
+            body = await self.client.call(
+                "search_recent",
+                lambda params=params: api.search_recent_tweets(
+                    self.query, user_auth=self.client.user_auth, **params
+                ),
+            )
+            requests += 1
+            meta = body.get("meta") or {}
+            if requests == 1 and meta.get("newest_id"):
+                newest_id = int(meta["newest_id"])
+            page = convert.posts_of(body)
+            self.client.meter.record_read((p.id for p in page), at=self.client.now())
+            posts.update((post.id, post) for post in page)
+            token = meta.get("next_token")
+            if not token:
+                break
+            if requests >= MAX_PAGES:
+                # A runaway guard: older unread posts of this pass are skipped.
+                log.error("x search_recent: stopped after %d pages of %r", requests, self.query)
+                break
+        ordered = sorted(posts.values(), key=lambda post: post.id)
+        if end_time is not None and "since_id" in window:
+            ordered = [post for post in ordered if post.created_at < end_time]
+            newest_id = ordered[-1].id if ordered else None
+        log.info(
+            "x search_recent: %d posts in %d requests (newest %s)",
+            len(ordered),
+            requests,
+            newest_id,
+        )
+        return SearchBatch(posts=ordered, newest_id=newest_id, requests=requests)
+
+
+def _fields() -> dict[str, Any]:
+    return {
+        "tweet_fields": convert.TWEET_FIELDS,
+        "user_fields": convert.USER_FIELDS,
+        "expansions": convert.EXPANSIONS,
+    }

@@ -1,0 +1,118 @@
+"""The HTTP session under tweepy: base-URL rewrite, timeouts, and the v2 media upload."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import tweepy
+from aiohttp import hdrs
+from oauthlib.oauth1 import Client as OAuthClient
+from yarl import URL
+
+X_API = "https://api.twitter.com"
+MEDIA_UPLOAD_ROUTE = "/2/media/upload"
+
+
+def rewrite_middleware(base_url: str) -> aiohttp.ClientMiddlewareType:
+    """Return a client middleware sending every request to ``base_url`` instead of X's host.
+
+    tweepy signs OAuth 1.0a for the original URL before this runs; only scheme, host, port
+    (and an optional path prefix) change, the encoded path and query stay byte for byte.
+    """
+    base = URL(base_url)
+    prefix = base.raw_path.rstrip("/")
+
+    async def rewrite(
+        request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+    ) -> aiohttp.ClientResponse:
+        original = request.url
+        request.url = URL(
+            f"{base.scheme}://{base.raw_authority}{prefix}{original.raw_path_qs}", encoded=True
+        )
+        host = request.url.host_port_subcomponent
+        if host is not None:
+            request.headers[hdrs.HOST] = host
+        return await handler(request)
+
+    return rewrite
+
+
+def build_session(base_url: str, *, timeout_seconds: float) -> aiohttp.ClientSession:
+    """Return the session tweepy will use; rewrites the host unless it is X's own."""
+    middlewares = () if URL(base_url) == URL(X_API) else (rewrite_middleware(base_url),)
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=timeout_seconds), middlewares=middlewares
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OAuth1Credentials:
+    """The four OAuth 1.0a user-context secrets (never logged)."""
+
+    consumer_key: str
+    consumer_secret: str
+    access_token: str
+    access_token_secret: str
+
+    def __repr__(self) -> str:
+        return "OAuth1Credentials(***)"
+
+    def sign(self, url: str, method: str) -> dict[str, str]:
+        """Return headers carrying an OAuth 1.0a signature for a multipart request."""
+        client = OAuthClient(
+            self.consumer_key,
+            client_secret=self.consumer_secret,
+            resource_owner_key=self.access_token,
+            resource_owner_secret=self.access_token_secret,
+        )
+        _, headers, _ = client.sign(url, method)
+        return dict(headers)
+
+
+_ERRORS: dict[int, type[tweepy.HTTPException]] = {
+    400: tweepy.BadRequest,
+    401: tweepy.Unauthorized,
+    403: tweepy.Forbidden,
+    404: tweepy.NotFound,
+    429: tweepy.TooManyRequests,
+}
+
+
+def _media_category(path: Path) -> tuple[str, str]:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if mime == "image/gif":
+        return mime, "tweet_gif"
+    if mime.startswith("video/"):
+        return mime, "tweet_video"
+    return mime, "tweet_image"
+
+
+async def upload_media(
+    session: aiohttp.ClientSession, credentials: OAuth1Credentials, path: Path, data: bytes
+) -> str:
+    """Upload an image with X's v2 simple upload; return the media id (raises tweepy errors)."""
+    url = X_API + MEDIA_UPLOAD_ROUTE
+    mime, category = _media_category(path)
+    form = aiohttp.FormData()
+    form.add_field("media", data, filename=path.name, content_type=mime)
+    form.add_field("media_category", category)
+    headers = credentials.sign(url, "POST")
+    async with session.post(url, data=form, headers=headers) as response:
+        try:
+            body: dict[str, Any] = await response.json(content_type=None)
+        except ValueError:
+            body = {}
+    if response.status in _ERRORS or not 200 <= response.status < 300:
+        if response.status == 429:
+            reset = response.headers.get("x-rate-limit-reset")
+            raise tweepy.TooManyRequests(
+                response, response_json=body, reset_time=int(reset) if reset else None
+            )
+        if response.status >= 500:
+            raise tweepy.TwitterServerError(response, response_json=body)
+        raise _ERRORS.get(response.status, tweepy.HTTPException)(response, response_json=body)
+    return str(body["data"]["id"])
