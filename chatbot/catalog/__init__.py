@@ -1,0 +1,61 @@
+"""Load and validate ``schedules/`` and ``questions/``: every problem with its file and line.
+
+One bad file never hides the others: each file is read on its own, its problems
+collected, and only the valid chats are returned for hosting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chatbot.catalog.checks import Problem
+from chatbot.catalog.questions import load_question_set
+from chatbot.catalog.schedules import load_schedule
+from chatbot.domain.chat import ChatSpec, QuestionSet
+
+__all__ = ["Catalog", "Problem", "load_catalog", "load_files"]
+
+
+@dataclass
+class Catalog:
+    """The chats and question sets that loaded, and every problem found."""
+
+    chats: dict[str, ChatSpec] = field(default_factory=dict)
+    question_sets: dict[str, QuestionSet] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def enabled_chats(self) -> list[ChatSpec]:
+        """Return the valid chats that are switched on."""
+        return [c for c in self.chats.values() if c.enabled]
+
+    def question_set_of(self, chat: ChatSpec) -> QuestionSet:
+        """Return a valid chat's question set."""
+        return self.question_sets[chat.question_set]
+
+
+def load_catalog(folder: Path) -> Catalog:
+    """Load ``folder/schedules/*.toml`` and ``folder/questions/**/*.toml`` and validate all."""
+    return load_files(schedules=folder / "schedules", questions=folder / "questions")
+
+
+def load_files(*, schedules: Path, questions: Path) -> Catalog:
+    """Load and validate chat files from explicit folders."""
+    catalog = Catalog()
+    for folder, kind in ((schedules, "schedules"), (questions, "questions")):
+        if not folder.is_dir():
+            catalog.problems.append(Problem(folder, 1, f"{kind} folder not found"))
+    if questions.is_dir():
+        for path in sorted(questions.rglob("*.toml")):
+            qset = load_question_set(path, questions, catalog.problems)
+            if qset:
+                catalog.question_sets[qset.key] = qset
+    if schedules.is_dir():
+        slugs: dict[str, Path] = {}
+        for path in sorted(schedules.glob("*.toml")):
+            chat = load_schedule(
+                path, catalog.question_sets, slugs, catalog.problems, questions_root=questions
+            )
+            if chat:
+                catalog.chats[chat.slug] = chat
+    return catalog

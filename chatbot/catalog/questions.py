@@ -1,0 +1,61 @@
+"""Question sets: ``questions/**/*.toml``, one set per file, numbered by order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chatbot.catalog.checks import FileCheck, Problem, read_toml, text_field
+from chatbot.domain.chat import Question, QuestionSet
+
+TEXT_KEYS = ("welcome", "rules", "last_call", "closing", "reminder")
+QUESTION_SET_KEYS = {"title", *TEXT_KEYS, "questions"}
+QUESTION_KEYS = {"text", "image", "minutes"}
+
+
+def load_question_set(path: Path, root: Path, problems: list[Problem]) -> QuestionSet | None:
+    """Validate one question set file; return it, or None after recording its problems."""
+    loaded = read_toml(path, problems)
+    if loaded is None:
+        return None
+    data, text = loaded
+    check = FileCheck(path, text, problems)
+    check.unknown(data, QUESTION_SET_KEYS)
+    title = text_field(check, data, "title")
+    texts = {key: text_field(check, data, key) for key in TEXT_KEYS}
+    raw = data.get("questions")
+    questions: list[Question] = []
+    if not isinstance(raw, list) or not raw:
+        check.add("no [[questions]]: add at least one", "questions")
+        raw = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            check.add("each question must be a [[questions]] table", "questions")
+            continue
+        check.unknown(item, QUESTION_KEYS, table="questions", index=index)
+        qtext = text_field(check, item, "text", table="questions", index=index)
+        image = item.get("image")
+        image_path = None
+        if image is not None:
+            image_path = (path.parent / str(image)).resolve()
+            if not image_path.is_file():
+                check.add(
+                    f"Q{index + 1} image not found: {image}",
+                    "image",
+                    table="questions",
+                    index=index,
+                )
+        minutes = item.get("minutes")
+        if minutes is not None and (not isinstance(minutes, int) or not 1 <= minutes <= 60):
+            check.add(
+                f"Q{index + 1} minutes must be a whole number from 1 to 60",
+                "minutes",
+                table="questions",
+                index=index,
+            )
+            minutes = None
+        line = check.lines.line("text", table="questions", index=index)
+        questions.append(Question(index + 1, qtext, image_path, minutes, line))
+    if check.count:
+        return None
+    key = path.relative_to(root).with_suffix("").as_posix()
+    return QuestionSet(key=key, title=title, questions=tuple(questions), path=path, **texts)

@@ -1,0 +1,87 @@
+"""Settings from the environment and ``.env``, built by a function, never at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment. Secrets print as stars."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # X (Twitter) API v2 credentials: OAuth 1.0a user context of the host account.
+    x_api_key: SecretStr | None = Field(default=None, alias="X_API_KEY")
+    x_api_secret: SecretStr | None = Field(default=None, alias="X_API_SECRET")
+    x_access_token: SecretStr | None = Field(default=None, alias="X_ACCESS_TOKEN")
+    x_access_token_secret: SecretStr | None = Field(default=None, alias="X_ACCESS_TOKEN_SECRET")
+    x_bearer_token: SecretStr | None = Field(default=None, alias="X_BEARER_TOKEN")
+    x_api_base_url: str = Field(default="https://api.twitter.com", alias="X_API_BASE_URL")
+    x_price_post_read: float = Field(default=0.005, alias="X_PRICE_POST_READ")
+    x_price_post_created: float = Field(default=0.015, alias="X_PRICE_POST_CREATED")
+    x_price_post_with_url: float = Field(default=0.20, alias="X_PRICE_POST_WITH_URL")
+
+    # Discord: the moderators' control plane (optional).
+    discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
+    discord_guild_id: int | None = Field(default=None, alias="DISCORD_GUILD_ID")
+    discord_channel_id: int | None = Field(default=None, alias="DISCORD_CHANNEL_ID")
+    discord_moderator_roles: str = Field(default="Moderator", alias="DISCORD_MODERATOR_ROLES")
+
+    # Storage and files.
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    data_dir: Path = Field(default=Path("data"), alias="CHATBOT_DATA_DIR")
+    chat_dir: Path = Field(default=Path("."), alias="CHATBOT_CHAT_DIR")
+    recap_dir: Path | None = Field(default=None, alias="CHATBOT_RECAP_DIR")
+
+    # Behaviour.
+    poll_seconds: float = Field(default=15.0, alias="CHATBOT_POLL_SECONDS", gt=0)
+    log_level: str = Field(default="INFO", alias="CHATBOT_LOG_LEVEL")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level '{value}'")
+        return level
+
+    @property
+    def database(self) -> str:
+        """The database URL: ``DATABASE_URL`` or a SQLite file in the data folder."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'chatbot.db').resolve()}"
+
+    @property
+    def recaps(self) -> Path:
+        """Where recap files are written."""
+        return self.recap_dir or self.data_dir / "recaps"
+
+    @property
+    def moderator_roles(self) -> set[str]:
+        """Moderator roles by id or name, from the comma-separated setting."""
+        return {r.strip() for r in self.discord_moderator_roles.split(",") if r.strip()}
+
+    @property
+    def has_x_credentials(self) -> bool:
+        """True when the four OAuth 1.0a values are all set."""
+        return all(
+            (self.x_api_key, self.x_api_secret, self.x_access_token, self.x_access_token_secret)
+        )
+
+
+def load_settings(env_file: Path | str | None = ".env", **overrides: object) -> Settings:
+    """Build the settings from the environment, ``env_file`` and explicit overrides."""
+    return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+
+
+def setting_names() -> list[str]:
+    """Return every environment variable the bot reads."""
+    return [str(f.alias) for f in Settings.model_fields.values()]

@@ -1,0 +1,60 @@
+"""The command line as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "chatbot", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_help_lists_the_commands() -> None:
+    result = _run("--help")
+    assert result.returncode == 0
+    assert "check" in result.stdout
+
+
+def test_check_on_shipped_files_shows_next_occurrences_and_exits_0() -> None:
+    result = _run("check", str(ROOT))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("schedules/smbchat.toml: smbchat #SMBchat, every Tuesday at 20:00")
+    occurrences = [line for line in lines if line.startswith("  Tue ")]
+    assert len(occurrences) == 3
+    for line in occurrences:
+        # 20:00 in New York is 00:00 or 01:00 UTC the next day, depending on DST
+        assert " 20:00 E" in line and (" 00:00 UTC" in line or " 01:00 UTC" in line)
+
+
+def test_check_on_broken_files_prints_one_line_per_problem_and_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "schedules").mkdir()
+    (tmp_path / "questions").mkdir()
+    (tmp_path / "schedules" / "a.toml").write_text(
+        'title = "A"\nhashtag = "#A chat"\nhost = "@a"\ntimezone = "Nowhere/Land"\n'
+        'question_set = "missing"\n\n[recurrence]\nweekday = "Tuesday"\ntime = "20:00"\n'
+    )
+    (tmp_path / "schedules" / "b.toml").write_text("this is not toml\n")
+    result = _run("check", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "schedules/a.toml:2: invalid hashtag '#A chat': '#' then letters, digits or _ "
+        "(not only digits, no spaces)",
+        "schedules/a.toml:4: unknown time zone 'Nowhere/Land' (use an IANA name such as "
+        "America/New_York)",
+        "schedules/a.toml:5: question set 'missing' does not exist: questions/missing.toml",
+        "schedules/b.toml:1: invalid TOML: Expected '=' after a key in a key/value pair "
+        "(at line 1, column 6)",
+    ]
+    assert "4 problems found" in result.stderr

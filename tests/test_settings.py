@@ -1,0 +1,63 @@
+"""Settings: documented in .env.example, secrets never printed."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from chatbot.logs import RedactSecrets
+from chatbot.settings import load_settings, setting_names
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    assert set(setting_names()) == documented
+    lines = example.splitlines()
+    for i, line in enumerate(lines):
+        if re.match(r"^[A-Z][A-Z0-9_]+=", line):
+            assert lines[i - 1].startswith("# "), f"{line} has no comment line above it"
+
+
+def test_env_example_loads_as_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in setting_names():
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings(ROOT / ".env.example")
+    assert settings.x_api_base_url == "https://api.twitter.com"
+    assert settings.discord_token is None and not settings.has_x_credentials
+    assert settings.database.startswith("sqlite:///") and settings.database.endswith("chatbot.db")
+
+
+def test_secrets_do_not_show_in_repr_or_str(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_API_KEY", "consumer-key-12345")
+    monkeypatch.setenv("DISCORD_TOKEN", "discord-token-67890")
+    settings = load_settings(None)
+    assert settings.x_api_key is not None
+    assert settings.x_api_key.get_secret_value() == "consumer-key-12345"
+    for shown in (repr(settings), str(settings), str(settings.model_dump())):
+        assert "consumer-key-12345" not in shown and "discord-token-67890" not in shown
+
+
+def test_log_records_have_secrets_redacted() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "token %s used", ("abcd1234",), None)
+    RedactSecrets(["abcd1234"]).filter(record)
+    assert record.getMessage() == "token ********** used"
+
+
+def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHATBOT_LOG_LEVEL", "LOUD")
+    with pytest.raises(ValueError, match="CHATBOT_LOG_LEVEL"):
+        load_settings(None)
+
+
+def test_postgres_url_and_moderator_roles(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/chatbot")
+    monkeypatch.setenv("DISCORD_MODERATOR_ROLES", "Moderator, 1234567890123456789")
+    settings = load_settings(None)
+    assert settings.database == "postgresql+psycopg://postgres@127.0.0.1/chatbot"
+    assert settings.moderator_roles == {"Moderator", "1234567890123456789"}
