@@ -1,0 +1,79 @@
+"""Fixtures: a fake Discord on 127.0.0.1 and a ModeratorBot connected to it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+
+import discord
+import pytest
+import yarl
+
+from chatbot.discord_adapter import ModeratorBot
+from tests.discord_adapter import fake_payloads as p
+from tests.discord_adapter.fake_discord import FakeDiscord
+from tests.discord_adapter.fakes import FakeAudit, FakeControl
+
+
+async def eventually(check: Callable[[], object], *, timeout: float = 5.0) -> None:
+    """Wait until ``check()`` is truthy, failing after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    """Start the fake; the endpoints discord.py uses are restored after the test."""
+    fake = FakeDiscord()
+    await fake.start()
+    # ModeratorBot points discord.py here itself and restores on close; monkeypatch
+    # guarantees the globals come back even when a test fails before close().
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url)
+    )
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def control() -> FakeControl:
+    return FakeControl()
+
+
+@pytest.fixture
+def audit() -> FakeAudit:
+    return FakeAudit()
+
+
+@pytest.fixture
+async def bot(
+    fake_discord: FakeDiscord, control: FakeControl, audit: FakeAudit
+) -> AsyncIterator[ModeratorBot]:
+    """A ModeratorBot logged in to the fake, its guild cached and commands registered."""
+    moderator_bot = ModeratorBot(
+        token="fake-token",
+        guild_id=p.GUILD_ID,
+        channel_id=p.CHANNEL_ID,
+        moderator_roles={p.MOD_ROLE_ID},
+        control=control,
+        audit=audit,
+        api_base=fake_discord.api_base,
+        gateway_url=fake_discord.gateway_url,
+        flush_interval=0.3,
+        retry_max_delay=0.5,
+    )
+    await moderator_bot.start()
+    await eventually(
+        lambda: (
+            moderator_bot.client is not None
+            and moderator_bot.client.get_guild(p.GUILD_ID) is not None
+            and fake_discord.commands is not None
+        )
+    )
+    yield moderator_bot
+    await moderator_bot.close()

@@ -1,0 +1,124 @@
+"""A ChatControl and an AuditLog that record calls: the seam the bot talks through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chatbot.domain.control import (
+    ControlResult,
+    HostStatus,
+    LiveChat,
+    RecapPreview,
+    UpcomingChat,
+)
+
+SLUGS = ["ai-weekly", "ai-monthly", "data-chat"]
+
+
+@dataclass
+class FakeControl:
+    """Records each call as (method, args) and answers with a canned result."""
+
+    calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+
+    def chat_slugs(self) -> list[str]:
+        return list(SLUGS)
+
+    def called(self, name: str) -> list[tuple[Any, ...]]:
+        """Return the arguments of every call to ``name``."""
+        return [args for method, args in self.calls if method == name]
+
+    def _result(self, name: str, *args: Any) -> ControlResult:
+        self.calls.append((name, args))
+        return ControlResult(ok=True, message=f"{name} done: {args}")
+
+    async def status(self) -> HostStatus:
+        self.calls.append(("status", ()))
+        now = datetime.now(UTC)
+        live = LiveChat(
+            slug="ai-weekly",
+            hashtag="#AIWeekly",
+            title="AI weekly",
+            state="running",
+            current_question=3,
+            question_count=6,
+            current_question_text="What *surprised* you?",
+            next_step="Q4",
+            next_step_at=now + timedelta(minutes=4),
+            ends_at=now + timedelta(minutes=40),
+            posts_collected=57,
+            participants=21,
+        )
+        upcoming = UpcomingChat(
+            slug="data-chat",
+            hashtag="#DataChat",
+            title="Data chat",
+            starts_at=now + timedelta(days=2),
+            timezone="Europe/Paris",
+        )
+        return HostStatus(live=[live], upcoming=[upcoming])
+
+    async def start_now(self, slug: str) -> ControlResult:
+        return self._result("start_now", slug)
+
+    async def next_question(self, slug: str | None = None) -> ControlResult:
+        return self._result("next_question", slug)
+
+    async def pause(self, slug: str | None = None) -> ControlResult:
+        return self._result("pause", slug)
+
+    async def resume(self, slug: str | None = None) -> ControlResult:
+        return self._result("resume", slug)
+
+    async def skip(self, slug: str | None = None) -> ControlResult:
+        return self._result("skip", slug)
+
+    async def extend(self, minutes: int, slug: str | None = None) -> ControlResult:
+        return self._result("extend", minutes, slug)
+
+    async def ask(self, text: str, slug: str | None = None) -> ControlResult:
+        return self._result("ask", text, slug)
+
+    async def end(self, slug: str | None = None) -> ControlResult:
+        return self._result("end", slug)
+
+    async def hide(self, handle: str, slug: str | None = None) -> ControlResult:
+        return self._result("hide", handle, slug)
+
+    async def unhide(self, handle: str, slug: str | None = None) -> ControlResult:
+        return self._result("unhide", handle, slug)
+
+    async def recap_preview(self, slug: str) -> RecapPreview | ControlResult:
+        self.calls.append(("recap_preview", (slug,)))
+        posts = [f"Recap post {n}: " + "words " * 60 for n in range(1, 9)]
+        return RecapPreview(
+            slug=slug, occurrence_date="2026-11-05", posts=posts, files=["a.png"], status="draft"
+        )
+
+    async def recap_publish(self, slug: str) -> ControlResult:
+        return self._result("recap_publish", slug)
+
+    async def schedule_list(self) -> list[UpcomingChat]:
+        self.calls.append(("schedule_list", ()))
+        return []
+
+    async def schedule_skip_next(self, slug: str) -> ControlResult:
+        return self._result("schedule_skip_next", slug)
+
+    async def schedule_pause(self, slug: str) -> ControlResult:
+        return self._result("schedule_pause", slug)
+
+    async def schedule_resume(self, slug: str) -> ControlResult:
+        return self._result("schedule_resume", slug)
+
+
+@dataclass
+class FakeAudit:
+    """Keeps every audit entry in memory."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    async def record(self, **entry: Any) -> None:
+        self.entries.append(entry)
