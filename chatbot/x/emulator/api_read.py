@@ -25,6 +25,7 @@ from chatbot.x.emulator.store import SEARCH_WINDOW, StoredPost
 from chatbot.x.snowflake import snowflake_at
 
 STATE: web.AppKey[State] = web.AppKey("state", State)
+AUTH: web.RequestKey[Auth] = web.RequestKey("auth", Auth)
 APP_ONLY_FORBIDDEN = (
     "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  "
     "Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context]."
@@ -210,7 +211,7 @@ async def lookup_one(request: web.Request) -> web.Response:
 async def users_me(request: web.Request) -> web.Response:
     """GET /2/users/me."""
     state = request.app[STATE]
-    auth: Auth = request["auth"]
+    auth = request[AUTH]
     if auth.user_id is None:
         return unsupported_auth()
     fields = Fields.from_query(dict(request.query))

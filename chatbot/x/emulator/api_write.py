@@ -11,9 +11,9 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
-from chatbot.x.emulator.api_read import STATE, unsupported_auth
+from chatbot.x.emulator.api_read import AUTH, STATE, unsupported_auth
 from chatbot.x.emulator.errors import DUPLICATE_DETAIL, InvalidRequest, json_response, problem
-from chatbot.x.emulator.state import Auth, State
+from chatbot.x.emulator.state import State
 from chatbot.x.emulator.store import StoredPost
 
 REPLY_NOT_VISIBLE = "You attempted to reply to a Tweet that is deleted or not visible to you."
@@ -48,7 +48,7 @@ def _read_body(raw: bytes) -> dict[str, Any]:
 async def create_post(request: web.Request) -> web.Response:
     """POST /2/tweets."""
     state = request.app[STATE]
-    auth: Auth = request["auth"]
+    auth = request[AUTH]
     if auth.user_id is None:
         return unsupported_auth()
     body = _read_body(await request.read())
@@ -102,7 +102,7 @@ def _ref_id(value: Any) -> int | None:
 async def delete_post(request: web.Request) -> web.Response:
     """DELETE /2/tweets/:id."""
     state = request.app[STATE]
-    auth: Auth = request["auth"]
+    auth = request[AUTH]
     if auth.user_id is None:
         return unsupported_auth()
     raw = request.match_info["id"]
@@ -118,7 +118,7 @@ async def delete_post(request: web.Request) -> web.Response:
 async def upload_media(request: web.Request) -> web.Response:
     """POST /2/media/upload (simple upload: multipart ``media`` or JSON base64 ``media``)."""
     state = request.app[STATE]
-    auth: Auth = request["auth"]
+    auth = request[AUTH]
     if auth.user_id is None:
         return unsupported_auth()
     data, category, mime = await _read_media(request)

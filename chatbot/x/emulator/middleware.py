@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from chatbot.x.emulator.api_read import STATE
+from chatbot.x.emulator.api_read import AUTH, STATE
 from chatbot.x.emulator.errors import InvalidRequest, problem
 from chatbot.x.emulator.payload import FieldError
 from chatbot.x.emulator.state import Auth, State
@@ -95,7 +95,7 @@ async def _answer(
     auth = authenticate(state, request.headers.get("Authorization", ""))
     if auth is None:
         return problem(401)
-    request["auth"] = auth
+    request[AUTH] = auth
     if faults.rate_limited > 0:
         faults.rate_limited -= 1
         resets = state.now() + timedelta(seconds=faults.rate_limit_reset_seconds)
