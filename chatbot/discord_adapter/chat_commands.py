@@ -8,6 +8,7 @@ from discord import app_commands
 
 from chatbot.discord_adapter.moderation import Moderation, Reply
 from chatbot.discord_adapter.render import render_status
+from chatbot.discord_adapter.text import clean
 from chatbot.domain.control import ControlResult
 from chatbot.ports import ChatControl
 from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
@@ -21,7 +22,8 @@ Autocomplete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.
 async def as_reply(pending: Awaitable[ControlResult]) -> Reply:
     """Show a ControlResult: public when it worked, to the caller only when it did not."""
     result = await pending
-    return Reply(result.message, ephemeral=not result.ok)
+    # Results may quote X handles and text: show them literally, never as Markdown.
+    return Reply(clean(result.message), ephemeral=not result.ok)
 
 
 def format_args(**arguments: object) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import discord
 
+from chatbot.discord_adapter.chat_commands import as_reply
 from chatbot.discord_adapter.moderation import Moderation, Reply
 
 PREFIX = "chatbot:hide:"
@@ -79,8 +80,7 @@ class HideAuthorButton(
         handle = self.handle
 
         async def action() -> Reply:
-            result = await moderation.control.hide(handle)
-            return Reply(result.message, ephemeral=not result.ok)
+            return await as_reply(moderation.control.hide(handle))
 
         await moderation.run(
             interaction,

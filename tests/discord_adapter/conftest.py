@@ -16,12 +16,12 @@ from tests.discord_adapter.fake_discord import FakeDiscord
 from tests.discord_adapter.fakes import FakeAudit, FakeControl
 
 
-async def eventually(check: Callable[[], object], *, timeout: float = 5.0) -> None:
-    """Wait until ``check()`` is truthy, failing after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
+async def eventually(check: Callable[[], object], *, within: float = 5.0) -> None:
+    """Wait until ``check()`` is truthy, failing after ``within`` seconds."""
+    deadline = time.monotonic() + within
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
+            raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(0.02)
 
 

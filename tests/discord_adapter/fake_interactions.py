@@ -82,11 +82,9 @@ class InteractionsMixin:
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._interact(3, data, who=who, message=message)
 
-    async def answers_for(
-        self, token: str, *, count: int = 1, timeout: float = 5.0
-    ) -> list[Answer]:
+    async def answers_for(self, token: str, *, count: int = 1, within: float = 5.0) -> list[Answer]:
         """Wait until the bot has answered interaction ``token`` ``count`` times."""
-        async with asyncio.timeout(timeout), self._answered:
+        async with asyncio.timeout(within), self._answered:
             await self._answered.wait_for(lambda: len(self.answers.get(token, [])) >= count)
         return self.answers[token]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,6 +23,8 @@ class FakeControl:
     """Records each call as (method, args) and answers with a canned result."""
 
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    delay: float = 0.0  # seconds each command takes, to exercise deferred replies
+    ok: bool = True
 
     def chat_slugs(self) -> list[str]:
         return list(SLUGS)
@@ -30,9 +33,12 @@ class FakeControl:
         """Return the arguments of every call to ``name``."""
         return [args for method, args in self.calls if method == name]
 
-    def _result(self, name: str, *args: Any) -> ControlResult:
+    async def _result(self, name: str, *args: Any) -> ControlResult:
         self.calls.append((name, args))
-        return ControlResult(ok=True, message=f"{name} done: {args}")
+        await asyncio.sleep(self.delay)
+        return ControlResult(
+            ok=self.ok, message=f"{name} {'done' if self.ok else 'failed'}: {args}"
+        )
 
     async def status(self) -> HostStatus:
         self.calls.append(("status", ()))
@@ -61,34 +67,34 @@ class FakeControl:
         return HostStatus(live=[live], upcoming=[upcoming])
 
     async def start_now(self, slug: str) -> ControlResult:
-        return self._result("start_now", slug)
+        return await self._result("start_now", slug)
 
     async def next_question(self, slug: str | None = None) -> ControlResult:
-        return self._result("next_question", slug)
+        return await self._result("next_question", slug)
 
     async def pause(self, slug: str | None = None) -> ControlResult:
-        return self._result("pause", slug)
+        return await self._result("pause", slug)
 
     async def resume(self, slug: str | None = None) -> ControlResult:
-        return self._result("resume", slug)
+        return await self._result("resume", slug)
 
     async def skip(self, slug: str | None = None) -> ControlResult:
-        return self._result("skip", slug)
+        return await self._result("skip", slug)
 
     async def extend(self, minutes: int, slug: str | None = None) -> ControlResult:
-        return self._result("extend", minutes, slug)
+        return await self._result("extend", minutes, slug)
 
     async def ask(self, text: str, slug: str | None = None) -> ControlResult:
-        return self._result("ask", text, slug)
+        return await self._result("ask", text, slug)
 
     async def end(self, slug: str | None = None) -> ControlResult:
-        return self._result("end", slug)
+        return await self._result("end", slug)
 
     async def hide(self, handle: str, slug: str | None = None) -> ControlResult:
-        return self._result("hide", handle, slug)
+        return await self._result("hide", handle, slug)
 
     async def unhide(self, handle: str, slug: str | None = None) -> ControlResult:
-        return self._result("unhide", handle, slug)
+        return await self._result("unhide", handle, slug)
 
     async def recap_preview(self, slug: str) -> RecapPreview | ControlResult:
         self.calls.append(("recap_preview", (slug,)))
@@ -98,20 +104,20 @@ class FakeControl:
         )
 
     async def recap_publish(self, slug: str) -> ControlResult:
-        return self._result("recap_publish", slug)
+        return await self._result("recap_publish", slug)
 
     async def schedule_list(self) -> list[UpcomingChat]:
         self.calls.append(("schedule_list", ()))
         return []
 
     async def schedule_skip_next(self, slug: str) -> ControlResult:
-        return self._result("schedule_skip_next", slug)
+        return await self._result("schedule_skip_next", slug)
 
     async def schedule_pause(self, slug: str) -> ControlResult:
-        return self._result("schedule_pause", slug)
+        return await self._result("schedule_pause", slug)
 
     async def schedule_resume(self, slug: str) -> ControlResult:
-        return self._result("schedule_resume", slug)
+        return await self._result("schedule_resume", slug)
 
 
 @dataclass
