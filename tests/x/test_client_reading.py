@@ -1,0 +1,98 @@
+"""Reading through the adapter: search batches, conversion, lookups, read-once collection."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+from chatbot.domain.posts import XUser
+from chatbot.x.client import TweepyXClient
+from chatbot.x.emulator import HOST_USER_ID, XEmulator
+
+
+async def test_search_converts_posts_to_domain_objects(
+    emulator: XEmulator, client: TweepyXClient
+) -> None:
+    emulator.add_user("ana", name="Ana B", followers_count=1200)
+    question = await client.create_post("Q1 Favourite tool? #SMBchat")
+    answer = emulator.add_post(
+        "ana",
+        "A1 a notebook & @bo https://example.com/nb #SMBchat #tools",
+        reply_to=question,
+        metrics={"like_count": 3},
+    )
+    quote = emulator.add_post("bo", "A1 this #SMBchat", quote_of=answer)
+    batch = await client.search_recent("#SMBchat -from:SMBchatHost", since_id=None)
+    assert [p.id for p in batch.posts] == [answer, quote]
+    assert batch.newest_id == quote and batch.requests == 1
+    post = batch.posts[0]
+    assert post.author == XUser(id=post.author.id, username="ana", name="Ana B",
+                                followers_count=1200)  # fmt: skip
+    assert post.text.startswith("A1 a notebook & @bo https://t.co/")
+    assert post.in_reply_to_post_id == question
+    assert post.in_reply_to_user_id == HOST_USER_ID
+    assert post.conversation_id == question
+    assert post.hashtags == ("SMBchat", "tools")
+    assert post.mentions == ("bo",)
+    assert post.urls == ("https://example.com/nb",)
+    assert post.metrics.like_count == 3 and post.metrics.quote_count == 1
+    assert post.created_at.tzinfo is not None
+    assert batch.posts[1].quoted_post_id == answer
+
+
+async def test_search_with_start_and_end_time(emulator: XEmulator, client: TweepyXClient) -> None:
+    now = datetime.now(UTC)
+    emulator.add_post("ana", "early #chat", created_at=now - timedelta(hours=3))
+    inside = emulator.add_post("ana", "inside #chat", created_at=now - timedelta(hours=1))
+    batch = await client.search_recent(
+        "#chat", since_id=None, start_time=now - timedelta(hours=2), end_time=now
+    )
+    assert [p.id for p in batch.posts] == [inside]
+
+
+async def test_get_posts_batches_by_100_and_skips_missing(
+    emulator: XEmulator, client: TweepyXClient
+) -> None:
+    ids = [emulator.add_post("ana", f"A{i} #chat") for i in range(230)]
+    posts = await client.get_posts([*ids, 999])
+    assert [p.id for p in posts] == ids
+    assert emulator.request_counts()["GET /2/tweets"] == 3
+
+
+async def test_one_thousand_posts_are_each_read_exactly_once(
+    emulator: XEmulator, client: TweepyXClient
+) -> None:
+    """Collect with since_id while posts keep arriving; idle polls cost one request each."""
+    arrivals = [100, 300, 0, 200, 0, 0, 400, 0]
+    added: list[int] = []
+    collected: list[int] = []
+    since_id: int | None = None
+    counter = 0
+    for count in arrivals:
+        for _ in range(count):
+            counter += 1
+            added.append(emulator.add_post(f"user{counter % 37}", f"A{counter % 5} #SMBchat"))
+        batch = await client.search_recent("#SMBchat -is:retweet", since_id=since_id)
+        collected.extend(p.id for p in batch.posts)
+        since_id = batch.newest_id or since_id
+    idle_polls = arrivals.count(0)
+    assert collected == added and len(added) == 1000
+    assert emulator.billed_reads() == 1000
+    assert set(emulator.request_log.returned_ids.values()) == {1}
+    searches = emulator.request_counts()["GET /2/tweets/search/recent"]
+    assert searches == math.ceil(1000 / 100) + idle_polls
+    assert client.meter.snapshot().posts_billed == 1000
+
+
+async def test_meter_prices_reads_and_posts(emulator: XEmulator, client: TweepyXClient) -> None:
+    start = client.meter.snapshot()
+    await client.create_post("Plain post #chat")
+    await client.create_post("Post with a link https://example.com #chat")
+    emulator.add_post("ana", "A1 #chat")
+    await client.search_recent("#chat", since_id=None)
+    await client.search_recent("#chat", since_id=None)  # same posts, same UTC day
+    usage = client.meter.usage_since(start)
+    assert usage.posts_created == 2 and usage.posts_created_with_url == 1
+    assert usage.posts_returned == 6 and usage.posts_billed == 3
+    assert usage.cost() == round(3 * 0.005 + 0.015 + 0.20, 6)
+    assert usage.requests == 4
