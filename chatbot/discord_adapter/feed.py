@@ -46,7 +46,9 @@ class DiscordModeratorChannel:
 
     async def notify(self, text: str) -> None:
         """Post an operational message in the moderators' channel."""
-        self._queue(MAIN, [Entry(chunk) for chunk in split_message(text, limit=ENTRY_CHARS)])
+        # The core's own wording may use Markdown; quoted X text must still not ping.
+        safe = discord.utils.escape_mentions(text)
+        self._queue(MAIN, [Entry(chunk) for chunk in split_message(safe, limit=ENTRY_CHARS)])
 
     async def chat_started(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +16,25 @@ from tests.discord_adapter.fake_interactions import InteractionsMixin
 JSON = {"Content-Type": "application/json"}  # exactly: discord.py compares the header
 
 
-def reply(body: Any, status: int = 200) -> web.Response:
+def reply(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """Answer with a JSON body."""
-    return web.Response(status=status, body=json.dumps(body).encode(), headers=JSON)
+    return web.Response(
+        status=status, body=json.dumps(body).encode(), headers={**JSON, **(headers or {})}
+    )
+
+
+def rate_limited(retry_after: float) -> web.Response:
+    """Answer 429 as Discord does (discord.py treats a 429 without Via as a Cloudflare ban)."""
+    headers = {
+        "Via": "1.1 google",
+        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset-After": str(retry_after),
+        "X-RateLimit-Bucket": "fake-bucket",
+        "X-RateLimit-Scope": "user",
+    }
+    body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+    return reply(body, status=429, headers=headers)
 
 
 @dataclass
@@ -28,6 +45,7 @@ class Recorded:
     path: str
     query: dict[str, str]
     body: Any
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -178,8 +196,7 @@ class FakeDiscord(InteractionsMixin):
             case "POST", ["channels", channel_id, "messages"]:
                 if self.rate_limit_next > 0:
                     self.rate_limit_next -= 1
-                    limited = {"message": "You are being rate limited.", "retry_after": 0.3}
-                    return reply({**limited, "global": False}, status=429)
+                    return rate_limited(0.3)
                 return reply(p.message(channel_id, body, author=p.BOT_USER))
             case "POST", ["channels", channel_id, "threads"]:
                 return reply(self._thread(channel_id, body, from_message=False))
