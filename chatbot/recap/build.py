@@ -1,0 +1,112 @@
+"""Build an occurrence's recap: numbers, thread text and files, from the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from chatbot.domain.chat import ChatSpec, QuestionSet, RecapOptions
+from chatbot.recap.chart import draw_activity
+from chatbot.recap.files import render_html, render_markdown, write_csv
+from chatbot.recap.load import load_record
+from chatbot.recap.model import ChatPost, ChatRecord, Prices
+from chatbot.recap.stats import ChatStats, compute_stats, highlights
+from chatbot.recap.thread import compose_thread
+from chatbot.storage.repository import ChatStore
+
+# Occurrence.recap_state: none -> draft -> awaiting_approval (if required) -> approved -> published
+DRAFT, AWAITING, APPROVED, PUBLISHED = "draft", "awaiting_approval", "approved", "published"
+
+
+@dataclass(frozen=True, slots=True)
+class RecapFiles:
+    """Where a recap's files were written."""
+
+    directory: Path
+    markdown: Path
+    html: Path
+    csv: Path
+    chart: Path
+
+    def all(self) -> list[Path]:
+        """Every file, in a stable order."""
+        return [self.markdown, self.html, self.csv, self.chart]
+
+
+@dataclass(frozen=True, slots=True)
+class Recap:
+    """A built recap: the thread to post, its files and its numbers."""
+
+    occurrence_id: int | None
+    slug: str
+    local_date: str
+    posts: list[str]
+    files: RecapFiles
+    stats: ChatStats
+    highlights: dict[int, list[ChatPost]]
+    require_approval: bool = False
+    state: str = DRAFT
+
+
+def write_recap(
+    record: ChatRecord,
+    *,
+    out_dir: Path,
+    options: RecapOptions | None = None,
+    prices: Prices | None = None,
+    occurrence_id: int | None = None,
+) -> Recap:
+    """Compute a record's recap and write its four files under ``out_dir/slug/date/``."""
+    options = options or RecapOptions()
+    stats = compute_stats(record, prices=prices)
+    best = highlights(record, per_question=max(options.highlights_per_question, 1))
+    thread = compose_thread(record, stats, best, options=options)
+    directory = out_dir / record.slug / record.local_date
+    directory.mkdir(parents=True, exist_ok=True)
+    files = RecapFiles(
+        directory=directory,
+        markdown=directory / "recap.md",
+        html=directory / "recap.html",
+        csv=directory / "posts.csv",
+        chart=directory / "activity.png",
+    )
+    draw_activity(record, stats, files.chart)
+    write_csv(record, files.csv)
+    files.markdown.write_text(render_markdown(record, stats, best, thread), encoding="utf-8")
+    files.html.write_text(render_html(record, stats, thread, chart=files.chart), encoding="utf-8")
+    return Recap(
+        occurrence_id=occurrence_id,
+        slug=record.slug,
+        local_date=record.local_date,
+        posts=thread,
+        files=files,
+        stats=stats,
+        highlights=best,
+        require_approval=options.require_approval,
+    )
+
+
+def build_recap(
+    store: ChatStore,
+    chat: ChatSpec,
+    qset: QuestionSet,
+    occurrence_id: int,
+    *,
+    out_dir: Path,
+    prices: Prices | None = None,
+) -> Recap:
+    """Build an occurrence's recap from the database, write its files, and mark it drafted.
+
+    The recap state moves to "draft", or "awaiting_approval" when the chat requires
+    approval; an approved or published recap keeps its state when rebuilt.
+    """
+    record = load_record(store, chat, qset, occurrence_id)
+    recap = write_recap(
+        record, out_dir=out_dir, options=chat.recap, prices=prices, occurrence_id=occurrence_id
+    )
+    occ = store.get_occurrence(occurrence_id)
+    state = occ.recap_state if occ else "none"
+    if state not in (APPROVED, PUBLISHED):
+        state = AWAITING if chat.recap.require_approval else DRAFT
+        store.update_occurrence(occurrence_id, recap_state=state)
+    return replace(recap, state=state)

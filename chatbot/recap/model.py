@@ -1,0 +1,103 @@
+"""Plain data a recap is built from: one chat's posts, people, questions and X usage.
+
+Loaded from the database (``chatbot.recap.load``) or straight from X
+(``chatbot.recap.transcript``); every function that computes or renders a
+recap takes only these objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from chatbot.domain.posts import Metrics
+
+_MENTION = re.compile(r"(?<![\w@])@(\w{1,15})\b")
+
+
+def redact_hidden(text: str, hidden: frozenset[str] | set[str]) -> str:
+    """Replace @mentions of hidden users with "@hidden" so they are never named."""
+    if not hidden:
+        return text
+    return _MENTION.sub(lambda m: "@hidden" if m.group(1).lower() in hidden else m.group(0), text)
+
+
+def post_url(username: str, post_id: int) -> str:
+    """Return the public address of a post on X."""
+    return f"https://x.com/{username}/status/{post_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatPost:
+    """One participant's post with the questions it answers (empty: general)."""
+
+    id: int
+    author_id: int
+    username: str
+    name: str
+    text: str
+    created_at: datetime
+    in_reply_to_post_id: int | None = None
+    questions: tuple[int, ...] = ()
+    labels: tuple[str, ...] = ()
+    metrics: Metrics = field(default_factory=Metrics)
+
+    @property
+    def question(self) -> int:
+        """The first question this post answers, 0 when general."""
+        return self.questions[0] if self.questions else 0
+
+    @property
+    def url(self) -> str:
+        """The post's address on X."""
+        return post_url(self.username, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A participant of this chat; ``is_new`` when this was their first chat."""
+
+    user_id: int
+    username: str
+    name: str = ""
+    followers: int = 0
+    is_new: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What the chat cost on X, in posts read and created."""
+
+    requests: int = 0
+    posts_read: int = 0
+    posts_created: int = 0  # includes the ones with a URL
+    posts_with_url: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """X's pay-per-use prices in dollars."""
+
+    post_read: Decimal = Decimal("0.005")
+    post_created: Decimal = Decimal("0.015")
+    post_with_url: Decimal = Decimal("0.20")
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRecord:
+    """Everything one occurrence's recap needs; hidden users are already left out."""
+
+    slug: str
+    title: str
+    hashtag: str
+    timezone: str
+    local_date: str
+    questions: dict[int, str]
+    question_times: dict[int, datetime]
+    posts: list[ChatPost]  # participants' posts (never the host's), oldest first
+    people: dict[int, Person]
+    usage: Usage = field(default_factory=Usage)
+    knows_history: bool = True  # False when new vs returning is unknown (transcript)
+    hidden: frozenset[str] = frozenset()
