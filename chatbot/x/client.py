@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -185,9 +186,7 @@ class TweepyXClient:
             batch = unique[start : start + 100]
             body = await self._call(
                 "get_posts",
-                lambda batch=batch: self._api.get_tweets(
-                    batch, user_auth=self._user_auth, **FIELDS
-                ),
+                partial(self._api.get_tweets, batch, user_auth=self._user_auth, **FIELDS),
             )
             found = convert.posts_of(body)
             self.meter.record_read((p.id for p in found), at=self._now())
@@ -205,8 +204,12 @@ class TweepyXClient:
                 params["pagination_token"] = token
             body = await self._call(
                 "find_own_post",
-                lambda params=params: self._api.get_users_tweets(
-                    me.id, user_auth=self._user_auth, tweet_fields=["created_at"], **params
+                partial(
+                    self._api.get_users_tweets,
+                    me.id,
+                    user_auth=self._user_auth,
+                    tweet_fields=["created_at"],
+                    **params,
                 ),
             )
             data = body.get("data") or []

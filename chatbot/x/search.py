@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from chatbot.domain.posts import SearchBatch, XPost
@@ -73,8 +74,8 @@ class SearchPager:
                 params["next_token"] = token
             body = await self.client.call(
                 "search_recent",
-                lambda params=params: api.search_recent_tweets(
-                    self.query, user_auth=self.client.user_auth, **params
+                partial(
+                    api.search_recent_tweets, self.query, user_auth=self.client.user_auth, **params
                 ),
             )
             requests += 1

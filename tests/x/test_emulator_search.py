@@ -79,7 +79,7 @@ async def test_pagination_with_next_token(emulator: XEmulator, api: RawApi) -> N
     token = None
     pages = 0
     while True:
-        extra = {"next_token": token} if token else {}
+        extra: dict[str, str] = {"next_token": token} if token else {}
         _, body = await api.search("#chat", max_results=10, **extra)
         pages += 1
         seen.extend(ids(body))

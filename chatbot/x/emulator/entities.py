@@ -65,7 +65,7 @@ def process_text(raw: str, user_ids: dict[str, int] | None = None) -> ProcessedT
                 "display_url": display if len(display) <= 26 else display[:25] + "…",
             }
         )
-    hashtags = [
+    hashtags: list[dict[str, Any]] = [
         {"start": m.start(), "end": m.end(), "tag": m.group(1)} for m in _HASHTAG.finditer(text)
     ]
     mentions = []

@@ -100,17 +100,18 @@ async def _answer(
         faults.rate_limited -= 1
         resets = state.now() + timedelta(seconds=faults.rate_limit_reset_seconds)
         window = Window(0, int(faults.rate_limit_reset_seconds), 0, resets)
-        response = problem(429)
-        response.headers.update(RateLimiter.headers(window))
-        return response
+        limited = problem(429)
+        limited.headers.update(RateLimiter.headers(window))
+        return limited
     error = faults.errors.pop(0) if faults.errors else None
     if error is not None and not error[1]:
         return problem(error[0])
     allowed, headers = state.limiter.take(endpoint)
     if not allowed:
-        response = problem(429)
-        response.headers.update(headers)
-        return response
+        exhausted = problem(429)
+        exhausted.headers.update(headers)
+        return exhausted
+    response: web.StreamResponse
     try:
         response = await handler(request)
     except InvalidRequest as exc:

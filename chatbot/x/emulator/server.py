@@ -69,9 +69,7 @@ class XEmulator(ControlMixin):
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        server = site._server
-        assert server is not None and getattr(server, "sockets", None)
-        bound_port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        bound_port = self._runner.addresses[0][1]
         shown = f"[{host}]" if ":" in host else host
         self.base_url = f"http://{shown}:{bound_port}"
         log.info("X emulator listening on %s", self.base_url)
