@@ -41,6 +41,7 @@ def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
     matplotlib.use("Agg")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     zone = ZoneInfo(record.timezone)
     series = per_minute(record)
@@ -52,6 +53,7 @@ def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
         origin = series[0][0]
         xs = [int((m - origin).total_seconds() // 60) for m, _ in series]
         ax.bar(xs, [c for _, c in series], width=0.9, color="#3b82f6")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         for number, moment in record.question_times.items():
             x = (_minute(moment, zone) - origin).total_seconds() // 60
             ax.axvline(x, color="#ef4444", linestyle="--", linewidth=1)
@@ -64,8 +66,9 @@ def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
                 color="#b91c1c",
                 fontsize=8,
             )
-        step = max(len(xs) // 10, 1)
-        ax.set_xticks(xs[::step], [m.strftime("%H:%M") for m, _ in series][::step])
+        step = next(s for s in (1, 2, 5, 10, 15, 30, 60, 120, 240) if len(xs) / s <= 12)
+        shown = [(x, m) for x, (m, _) in zip(xs, series, strict=True) if m.minute % step == 0]
+        ax.set_xticks([x for x, _ in shown], [m.strftime("%H:%M") for _, m in shown])
     else:
         ax.text(0.5, 0.5, "No posts", ha="center", va="center", transform=ax.transAxes)
     ax.set_title(f"{record.hashtag} · {record.local_date} · posts per minute ({record.timezone})")
@@ -77,6 +80,7 @@ def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
     if top:
         bars.barh([f"@{c.username}" for c in top], [c.answers for c in top], color="#10b981")
         bars.set_xlabel("answers")
+        bars.xaxis.set_major_locator(MaxNLocator(integer=True))
     bars.set_title("Top contributors")
     bars.spines[["top", "right"]].set_visible(False)
     path.parent.mkdir(parents=True, exist_ok=True)
