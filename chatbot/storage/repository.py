@@ -183,20 +183,66 @@ class ChatStore:
         self, *, occurrence_id: int, posts: Sequence[XPost], now: datetime, host_user_id: int
     ) -> list[XPost]:
         """Store posts not seen before and update participants; return only the new ones."""
-        new: list[XPost] = []
         with self._session() as s:
-            for start in range(0, len(posts), _CHUNK):
-                chunk = posts[start : start + _CHUNK]
-                ids = [p.id for p in chunk]
-                known = set(s.exec(select(CollectedPost.id).where(col(CollectedPost.id).in_(ids))))
-                for post in chunk:
-                    if post.id in known:
-                        continue
-                    known.add(post.id)
-                    new.append(post)
-                    s.add(_collected_row(post, occurrence_id, now, host_user_id))
-            self._touch_participants(s, new, occurrence_id, host_user_id)
+            new = self._insert_posts(s, occurrence_id, posts, now, host_user_id)
             s.commit()
+        return new
+
+    def unseen(self, posts: Sequence[XPost]) -> list[XPost]:
+        """Return the posts whose ids are not stored yet."""
+        known = set(self.posts_by_id(p.id for p in posts))
+        return [p for p in posts if p.id not in known]
+
+    def record_collection(
+        self,
+        *,
+        occurrence_id: int,
+        posts: Sequence[XPost],
+        answers: Sequence[Answer],
+        since_id: int | None,
+        now: datetime,
+        host_user_id: int,
+    ) -> list[XPost]:
+        """Store one collection pass in one transaction: new posts, their answers, since_id.
+
+        Either all of it is kept or none, so a crash never loses posts that
+        ``since_id`` already claims were read, and never re-reads stored ones.
+        """
+        with self._session() as s:
+            new = self._insert_posts(s, occurrence_id, posts, now, host_user_id)
+            new_ids = {p.id for p in new}
+            for answer in answers:
+                if answer.post_id in new_ids:
+                    s.add(answer)
+            if since_id is not None:
+                occ = s.get(Occurrence, occurrence_id)
+                if occ is not None and (occ.since_id is None or since_id > occ.since_id):
+                    occ.since_id = since_id
+                    s.add(occ)
+            s.commit()
+        return new
+
+    def _insert_posts(
+        self,
+        s: Session,
+        occurrence_id: int,
+        posts: Sequence[XPost],
+        now: datetime,
+        host_user_id: int,
+    ) -> list[XPost]:
+        new: list[XPost] = []
+        for start in range(0, len(posts), _CHUNK):
+            chunk = posts[start : start + _CHUNK]
+            ids = [p.id for p in chunk]
+            known = set(s.exec(select(CollectedPost.id).where(col(CollectedPost.id).in_(ids))))
+            for post in chunk:
+                if post.id in known:
+                    continue
+                known.add(post.id)
+                new.append(post)
+                s.add(_collected_row(post, occurrence_id, now, host_user_id))
+        s.flush()
+        self._touch_participants(s, new, occurrence_id, host_user_id)
         return new
 
     def _touch_participants(

@@ -1,0 +1,127 @@
+"""Collecting a chat's posts: read each post once, assign it, store it, mirror it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from chatbot.domain.answers import AnswerAssigner, Assignment
+from chatbot.domain.chat import ChatSpec
+from chatbot.domain.control import MirroredAnswer
+from chatbot.domain.posts import XPost
+from chatbot.ports import XError
+from chatbot.storage.tables import Answer, Occurrence
+
+if TYPE_CHECKING:
+    from chatbot.hosting.runner import RunnerDeps
+
+log = logging.getLogger("chatbot.collector")
+EARLY = timedelta(minutes=15)  # people say hello before the start
+MAX_BACKOFF = 8  # times the poll interval, when X keeps refusing
+
+
+class Collector:
+    """Polls recent search for the hashtag with ``since_id``; nothing is read twice."""
+
+    def __init__(
+        self, *, chat: ChatSpec, occurrence: Occurrence, assigner: AnswerAssigner, deps: RunnerDeps
+    ) -> None:
+        self.chat, self.occurrence, self.assigner, self.deps = chat, occurrence, assigner, deps
+        self.query = f"{chat.hashtag} -is:retweet"
+        self._next_poll: datetime | None = None
+        self._backoff = 1
+
+    def seconds_to_next_poll(self, now: datetime) -> float:
+        """Seconds until the next search is due."""
+        if self._next_poll is None:
+            return 0.0
+        return (self._next_poll - now).total_seconds()
+
+    def collecting(self, now: datetime) -> bool:
+        """True from the chat's start until its grace period ends."""
+        until = self.occurrence.collect_until
+        return until is None or now < until
+
+    async def collect_if_due(self) -> list[XPost]:
+        """Search when the poll interval has passed; return the new posts."""
+        now = self.deps.clock.now()
+        if self._next_poll is not None and now < self._next_poll:
+            return []
+        if not self.collecting(now):
+            return []
+        try:
+            new = await self.collect()
+            self._backoff = 1
+        except XError as exc:
+            self._backoff = min(MAX_BACKOFF, self._backoff * 2)
+            log.warning(
+                "%s: collection failed, polling %dx slower: %s", self.chat.slug, self._backoff, exc
+            )
+            new = []
+        interval = timedelta(seconds=self.deps.poll_seconds * self._backoff)
+        self._next_poll = self.deps.clock.now() + interval
+        return new
+
+    async def collect(self) -> list[XPost]:
+        """One collection pass: read new posts, assign, store with since_id, mirror."""
+        deps, occ = self.deps, self.occurrence
+        assert occ.id is not None
+        since_id = occ.since_id
+        start_time = None if since_id else occ.scheduled_start - EARLY
+        batch = await deps.usage.track(
+            occ.id, deps.x.search_recent(self.query, since_id=since_id, start_time=start_time)
+        )
+        posts = [
+            p
+            for p in deps.store.unseen(batch.posts)
+            if p.author.username.lower() not in self.assigner.hidden
+        ]
+        assignments = self.assigner.assign(posts)
+        rows = [
+            Answer(
+                occurrence_id=occ.id,
+                post_id=a.post_id,
+                question_number=a.question_number,
+                label=a.label,
+                method=a.method,
+                parent_post_id=a.parent_post_id,
+            )
+            for a in assignments
+        ]
+        new = deps.store.record_collection(
+            occurrence_id=occ.id,
+            posts=posts,
+            answers=rows,
+            since_id=batch.newest_id,
+            now=deps.clock.now(),
+            host_user_id=deps.host_user.id,
+        )
+        if batch.newest_id and (occ.since_id is None or batch.newest_id > occ.since_id):
+            occ.since_id = batch.newest_id
+        if assignments:
+            await self._mirror(new, assignments)
+        return new
+
+    async def _mirror(self, posts: list[XPost], assignments: list[Assignment]) -> None:
+        by_id = {p.id: p for p in posts}
+        mirrored = []
+        for a in assignments:
+            post = by_id.get(a.post_id)
+            if post is None:
+                continue
+            mirrored.append(
+                MirroredAnswer(
+                    post_id=post.id,
+                    question_number=a.question_number or None,
+                    author_username=post.author.username,
+                    author_name=post.author.name,
+                    text=post.text,
+                    url=f"https://x.com/{post.author.username}/status/{post.id}",
+                    parent_post_id=a.parent_post_id,
+                )
+            )
+        assert self.occurrence.id is not None
+        await self.deps.moderators.mirror_answers(
+            occurrence_id=self.occurrence.id, answers=mirrored
+        )

@@ -1,0 +1,208 @@
+"""The host: opens, drives and resumes chat occurrences; sends reminders.
+
+The database is the source of truth: on start the host resumes every chat that
+was running (or still collecting) and joins late any chat whose window is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from chatbot.catalog import Catalog
+from chatbot.domain.chat import ChatSpec
+from chatbot.domain.flow import Flow
+from chatbot.domain.recurrence import local_date, next_occurrences
+from chatbot.hosting.runner import ChatRunner, RunnerDeps
+from chatbot.hosting.texts import TextMaker
+from chatbot.storage.tables import Occurrence
+
+log = logging.getLogger("chatbot.host")
+FinishedHook = Callable[[ChatRunner], Awaitable[None]]
+CLOSED_STATES = ("ended", "skipped", "done")
+
+
+class Host:
+    """Hosts every chat of a catalog through shared adapters."""
+
+    def __init__(
+        self,
+        *,
+        catalog: Catalog,
+        deps: RunnerDeps,
+        on_finished: FinishedHook | None = None,
+        drive: bool = True,
+    ) -> None:
+        self.catalog, self.deps = catalog, deps
+        self.drive = drive  # False: the caller steps runners itself (tests)
+        self.on_finished = on_finished
+        self.runners: dict[str, ChatRunner] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    # -- opening chats -----------------------------------------------------------
+    def occurrence_for(self, chat: ChatSpec, start: datetime) -> Occurrence:
+        """Return (creating once) the occurrence of ``chat`` starting at ``start``."""
+        return self.deps.store.get_or_create_occurrence(
+            chat_slug=chat.slug,
+            local_date=local_date(chat, start),
+            hashtag=chat.hashtag,
+            question_set=chat.question_set,
+            scheduled_start=start,
+        )
+
+    def current_start(self, chat: ChatSpec, now: datetime) -> datetime | None:
+        """The start of the chat's occurrence whose window contains ``now``, if any."""
+        previous = next_occurrences(chat, now - chat.duration, 1)
+        if previous and previous[0] <= now < previous[0] + chat.duration:
+            return previous[0]
+        return None
+
+    async def open_chat(self, chat: ChatSpec, start: datetime) -> ChatRunner | None:
+        """Start (or resume) hosting the occurrence of ``chat`` at ``start``."""
+        if chat.slug in self.runners:
+            return self.runners[chat.slug]
+        occurrence = self.occurrence_for(chat, start)
+        if occurrence.state in CLOSED_STATES or occurrence.state == "cancelled":
+            return None
+        skip = self.deps.store.schedule_state(chat.slug)
+        if occurrence.state == "scheduled" and skip.skip_date == occurrence.local_date:
+            self.deps.store.update_occurrence(occurrence.id, state="skipped")  # type: ignore[arg-type]
+            await self.deps.moderators.notify(
+                f"{chat.hashtag} on {occurrence.local_date} was skipped, as a moderator asked."
+            )
+            return None
+        return await self._open(chat, occurrence)
+
+    async def _open(self, chat: ChatSpec, occurrence: Occurrence) -> ChatRunner:
+        qset = self.catalog.question_set_of(chat)
+        fresh = occurrence.state == "scheduled"
+        if fresh:
+            flow = Flow.plan(
+                start=occurrence.scheduled_start,
+                duration=chat.duration,
+                first_question_after=chat.first_question_after_minutes,
+                intervals=[q.minutes or chat.question_interval_minutes for q in qset.questions],
+                last_call_lead=chat.last_call_before_end_minutes,
+                thread=chat.thread_under_welcome,
+            )
+            occurrence = self.deps.store.update_occurrence(
+                occurrence.id,
+                state="running",
+                started_at=self.deps.clock.now(),  # type: ignore[arg-type]
+                flow=flow.to_json(),
+            )
+        else:
+            flow = Flow.from_json(occurrence.flow)
+        runner = ChatRunner(chat=chat, qset=qset, occurrence=occurrence, flow=flow, deps=self.deps)
+        self.runners[chat.slug] = runner
+        if fresh:
+            await self.deps.moderators.chat_started(
+                occurrence_id=runner.occurrence_id,
+                slug=chat.slug,
+                title=qset.title,
+                hashtag=chat.hashtag,
+                questions=[(q.number, q.text) for q in qset.questions],
+            )
+        log.info(
+            "%s: hosting %s (%s)",
+            chat.slug,
+            occurrence.local_date,
+            "new" if fresh else f"resumed, {occurrence.state}",
+        )
+        if self.drive:
+            self._tasks[chat.slug] = asyncio.create_task(
+                self._drive(runner), name=f"chat-{chat.slug}"
+            )
+        return runner
+
+    async def resume_all(self) -> None:
+        """Resume every chat the database says is live, and join open windows late."""
+        now = self.deps.clock.now()
+        store = self.deps.store
+        for occurrence in store.live_occurrences() + store.collecting_occurrences(now):
+            chat = self.catalog.chats.get(occurrence.chat_slug)
+            if chat is None:
+                log.error(
+                    "occurrence %s of unknown chat '%s' cannot resume: its schedule "
+                    "file is missing or invalid",
+                    occurrence.id,
+                    occurrence.chat_slug,
+                )
+                continue
+            if chat.slug not in self.runners:
+                await self._open(chat, occurrence)
+        for chat in self.catalog.enabled_chats():
+            start = self.current_start(chat, now)
+            if start and chat.slug not in self.runners:
+                if store.schedule_state(chat.slug).paused:
+                    continue
+                log.info("%s: joining late, the chat started at %s", chat.slug, start)
+                await self.open_chat(chat, start)
+
+    # -- driving -------------------------------------------------------------------
+    async def _drive(self, runner: ChatRunner) -> None:
+        slug = runner.chat.slug
+        try:
+            while not runner.finished:
+                await runner.step()
+                await self.deps.clock.sleep(runner.seconds_to_next_event())
+            if self.on_finished:
+                await self.on_finished(runner)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a chat must not take the host down with it
+            log.exception("%s: the chat runner failed", slug)
+            await self.deps.moderators.notify(
+                f"{runner.chat.hashtag}: the bot hit an error and stopped hosting this chat: {exc}"
+            )
+        finally:
+            if self.runners.get(slug) is runner:
+                del self.runners[slug]
+                self._tasks.pop(slug, None)
+
+    async def wait_finished(self, slug: str) -> None:
+        """Wait until the chat ``slug`` is no longer hosted."""
+        task = self._tasks.get(slug)
+        if task:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(task)
+
+    async def stop(self) -> None:
+        """Stop every runner (state is in the database; a restart resumes)."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.runners.clear()
+        self._tasks.clear()
+
+    # -- reminders ---------------------------------------------------------------
+    async def send_reminder(self, chat: ChatSpec, start: datetime, offset: timedelta) -> None:
+        """Post the reminder ``offset`` before the occurrence at ``start``, once."""
+        now = self.deps.clock.now()
+        if now > start - offset + timedelta(minutes=10):
+            log.info(
+                "%s: reminder %s before %s passed while away; skipped", chat.slug, offset, start
+            )
+            return
+        occurrence = self.occurrence_for(chat, start)
+        schedule = self.deps.store.schedule_state(chat.slug)
+        if (
+            occurrence.state != "scheduled"
+            or schedule.paused
+            or schedule.skip_date == occurrence.local_date
+        ):
+            return
+        text = TextMaker(chat, self.catalog.question_set_of(chat), start).reminder(offset)
+        minutes = int(offset.total_seconds() // 60)
+        result = await self.deps.publisher.publish(
+            occurrence_id=occurrence.id, key=f"reminder-{minutes}m", text=text, now=now
+        )  # type: ignore[arg-type]
+        if result.outcome != "sent":
+            await self.deps.moderators.notify(
+                f"{chat.hashtag}: the reminder {minutes} minutes before the chat was not "
+                f"posted: {result.error}"
+            )

@@ -1,0 +1,192 @@
+"""ChatRunner: executes one occurrence's flow through the adapters, crash-safe.
+
+Every post is recorded as intended before it is sent. After a restart a post
+still marked intended is looked up on X first: recorded if it is there, sent if
+not. So a restart never posts twice and never skips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chatbot.domain.answers import AnswerAssigner
+from chatbot.domain.chat import ChatSpec, QuestionSet
+from chatbot.domain.flow import Flow, Notice, Post, Step
+from chatbot.domain.posts import XUser
+from chatbot.hosting.collector import Collector
+from chatbot.hosting.publisher import Publisher
+from chatbot.hosting.texts import TextMaker
+from chatbot.hosting.usage import UsageRecorder
+from chatbot.ports import Clock, ModeratorChannel, XClient
+from chatbot.storage.repository import ChatStore
+from chatbot.storage.tables import Occurrence
+
+log = logging.getLogger("chatbot.runner")
+AUTH_RETRY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class RunnerDeps:
+    """What every runner shares: storage, X, moderators, the clock and usage metering."""
+
+    store: ChatStore
+    x: XClient
+    moderators: ModeratorChannel
+    clock: Clock
+    host_user: XUser
+    usage: UsageRecorder
+    publisher: Publisher
+    poll_seconds: float = 15.0
+
+
+class ChatRunner:
+    """Runs one chat occurrence: posts its steps when due and collects its posts."""
+
+    def __init__(
+        self,
+        *,
+        chat: ChatSpec,
+        qset: QuestionSet,
+        occurrence: Occurrence,
+        flow: Flow,
+        deps: RunnerDeps,
+    ) -> None:
+        self.chat, self.qset, self.flow, self.deps = chat, qset, flow, deps
+        self.occurrence = occurrence
+        self.lock = asyncio.Lock()
+        self.texts = TextMaker(chat, qset, flow.start)
+        self._blocked_until: datetime | None = None
+        store = deps.store
+        questions = {
+            p.x_post_id: int(p.key[1:])
+            for p in store.bot_posts(occurrence.id)
+            if p.key.startswith("q") and p.key[1:].isdigit() and p.x_post_id
+        }
+        known: dict[int, list[int]] = {}
+        for answer in store.answers(occurrence.id):
+            known.setdefault(answer.post_id, []).append(answer.question_number)
+        assigner = AnswerAssigner(
+            question_posts=questions,
+            host_user_id=deps.host_user.id,
+            hidden=store.hidden_usernames(chat.slug),
+            known=known,
+        )
+        self.collector = Collector(chat=chat, occurrence=occurrence, assigner=assigner, deps=deps)
+
+    @property
+    def occurrence_id(self) -> int:
+        """The database id of the occurrence this runner hosts."""
+        assert self.occurrence.id is not None
+        return self.occurrence.id
+
+    # -- the loop --------------------------------------------------------------
+    async def step(self) -> None:
+        """Do whatever is due now: post due steps, then collect new posts."""
+        async with self.lock:
+            await self._advance()
+        await self.collector.collect_if_due()
+
+    def seconds_to_next_event(self) -> float:
+        """How long the loop may sleep before something is due."""
+        now = self.deps.clock.now()
+        waits = [self.collector.seconds_to_next_poll(now)]
+        step = self.flow.next_step()
+        if self.flow.status == "running" and step is not None:
+            due = (
+                self.flow.last_call_at
+                if step.kind == "last_call"
+                else (self.flow.end if step.kind == "closing" else self.flow.next_due)
+            )
+            if due is not None:
+                waits.append((due - now).total_seconds())
+        return max(0.05, min(waits))
+
+    @property
+    def finished(self) -> bool:
+        """True once the chat has closed and its collection window is over."""
+        until = self.occurrence.collect_until
+        return self.flow.status == "ended" and until is not None and self.deps.clock.now() >= until
+
+    # -- posting ---------------------------------------------------------------
+    async def advance(self) -> None:
+        """Post every step that is due now (used by moderator commands too)."""
+        async with self.lock:
+            await self._advance()
+
+    async def _advance(self) -> None:
+        now = self.deps.clock.now()
+        if self._blocked_until and now < self._blocked_until:
+            return
+        while True:
+            actions = self.flow.tick(now)
+            self.save()
+            for notice in (a for a in actions if isinstance(a, Notice)):
+                await self.deps.moderators.notify(f"{self.chat.hashtag}: {notice.text}")
+            posts = [a for a in actions if isinstance(a, Post)]
+            if not posts or not await self._publish(posts[0], now):
+                return
+
+    def bot_key(self, step: Step) -> str:
+        """The idempotency key of a step's post: 'q3' for the third question posted."""
+        return f"q{step.number}" if step.kind == "question" else step.key
+
+    async def _publish(self, action: Post, now: datetime) -> bool:
+        step, deps = action.step, self.deps
+        key = self.bot_key(step)
+        result = await deps.publisher.publish(
+            occurrence_id=self.occurrence_id,
+            key=key,
+            text=self.texts.for_step(step),
+            now=now,
+            reply_to=action.reply_to,
+            media_path=self.texts.image_for(step),
+        )
+        if result.outcome == "auth":
+            self._blocked_until = now + AUTH_RETRY
+            await deps.moderators.notify(
+                f"{self.chat.hashtag}: X refused our credentials ({result.error}). Posting is "
+                "on hold; fix the X tokens. I'll try again in 5 minutes."
+            )
+            return False
+        if result.outcome == "retry":
+            return False
+        if result.outcome == "refused":
+            await deps.moderators.notify(f"{self.chat.hashtag}: X refused {key}: {result.error}")
+        self.flow.posted(step.key, post_id=result.post_id or 0, at=now)
+        self.save()
+        await self._after_post(step, result.post_id, result.text, now)
+        return True
+
+    async def _after_post(self, step: Step, post_id: int | None, text: str, now: datetime) -> None:
+        if step.kind == "question" and post_id:
+            self.collector.assigner.add_question_post(post_id, step.number)
+            url = f"https://x.com/{self.chat.host}/status/{post_id}"
+            await self.deps.moderators.question_posted(
+                occurrence_id=self.occurrence_id, number=step.number, text=text, url=url
+            )
+        if step.kind == "closing":
+            self.close(now)
+
+    def close(self, now: datetime) -> None:
+        """The closing post is out: keep collecting through the grace period."""
+        until = now + timedelta(minutes=self.chat.grace_minutes)
+        self.occurrence = self.deps.store.update_occurrence(
+            self.occurrence_id,
+            state="ended",
+            ended_at=now,
+            collect_until=until,
+            flow=self.flow.to_json(),
+        )
+        self.collector.occurrence = self.occurrence
+
+    def save(self) -> None:
+        """Persist the flow, so a restart resumes exactly here."""
+        # "ended" is set by close(), once the closing post is out.
+        state = self.flow.status if self.flow.status != "ended" else self.occurrence.state
+        self.occurrence = self.deps.store.update_occurrence(
+            self.occurrence_id, state=state, flow=self.flow.to_json()
+        )
+        self.collector.occurrence = self.occurrence

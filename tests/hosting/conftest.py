@@ -1,0 +1,150 @@
+"""Fixtures for hosting tests: a chat on a manual clock against the X emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from chatbot.catalog import Catalog, load_catalog
+from chatbot.domain.control import MirroredAnswer
+from chatbot.domain.posts import XUser
+from chatbot.hosting.clock import ManualClock
+from chatbot.hosting.host import Host
+from chatbot.hosting.publisher import Publisher
+from chatbot.hosting.runner import RunnerDeps
+from chatbot.hosting.usage import TaggedMeter, UsageRecorder
+from chatbot.storage.repository import ChatStore
+from chatbot.x.client import TweepyXClient
+from chatbot.x.emulator import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.x.retry import RetryPolicy
+from tests.dbfixtures import *  # noqa: F403
+
+ROOT = Path(__file__).resolve().parents[2]
+# Tuesday 24 November 2026, 20:00 in New York = 01:00 UTC on the 25th.
+T0 = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+
+
+@dataclass
+class RecordingModerators:
+    """The moderator channel as the core sees it; records what it was told."""
+
+    notices: list[str] = field(default_factory=list)
+    started: list[int] = field(default_factory=list)
+    questions: list[tuple[int, str]] = field(default_factory=list)
+    mirrored: list[MirroredAnswer] = field(default_factory=list)
+
+    async def notify(self, text: str) -> None:
+        self.notices.append(text)
+
+    async def chat_started(
+        self,
+        *,
+        occurrence_id: int,
+        slug: str,
+        title: str,
+        hashtag: str,
+        questions: Sequence[tuple[int, str]],
+    ) -> None:
+        self.started.append(occurrence_id)
+
+    async def question_posted(
+        self, *, occurrence_id: int, number: int, text: str, url: str
+    ) -> None:
+        self.questions.append((number, text))
+
+    async def mirror_answers(
+        self, *, occurrence_id: int, answers: Sequence[MirroredAnswer]
+    ) -> None:
+        self.mirrored.extend(answers)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """Time stands still until a test moves it."""
+    return ManualClock(T0 - timedelta(minutes=2))
+
+
+@pytest.fixture
+async def emulator(clock: ManualClock) -> AsyncIterator[XEmulator]:
+    """The X emulator on 127.0.0.1, on the same manual clock."""
+    emu = XEmulator(now=clock.now, end_time_min_age_seconds=0)
+    await emu.start("127.0.0.1", 0)
+    yield emu
+    await emu.stop()
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    """The shipped chat files."""
+    return load_catalog(ROOT)
+
+
+async def _no_sleep(_seconds: float) -> None:
+    return None
+
+
+def make_x(emulator: XEmulator, clock: ManualClock, meter: TaggedMeter) -> TweepyXClient:
+    """A real tweepy client to the emulator, as the host account."""
+    return TweepyXClient(
+        consumer_key="ck",
+        consumer_secret="cs",
+        access_token=f"{HOST_USER_ID}-at",
+        access_token_secret="ats",
+        base_url=emulator.base_url,
+        meter=meter,
+        now=clock.now,
+        sleep=_no_sleep,
+        retry=RetryPolicy(timeout=5.0),
+    )
+
+
+@dataclass
+class Rig:
+    """Everything a hosting test needs; ``restart()`` builds a new process's objects."""
+
+    store: ChatStore
+    emulator: XEmulator
+    clock: ManualClock
+    catalog: Catalog
+    moderators: RecordingModerators
+    host: Host | None = None
+    clients: list[TweepyXClient] = field(default_factory=list)
+
+    def new_host(self) -> Host:
+        meter = TaggedMeter()
+        x = make_x(self.emulator, self.clock, meter)
+        self.clients.append(x)
+        usage = UsageRecorder(self.store, meter)
+        deps = RunnerDeps(
+            store=self.store,
+            x=x,
+            moderators=self.moderators,
+            clock=self.clock,
+            host_user=XUser(HOST_USER_ID, HOST_USERNAME),
+            usage=usage,
+            publisher=Publisher(store=self.store, x=x, usage=usage),
+            poll_seconds=15,
+        )
+        self.host = Host(catalog=self.catalog, deps=deps, drive=False)
+        return self.host
+
+    async def close(self) -> None:
+        for x in self.clients:
+            await x.close()
+
+
+@pytest.fixture
+async def rig(
+    store: ChatStore, emulator: XEmulator, clock: ManualClock, catalog: Catalog
+) -> AsyncIterator[Rig]:
+    """A host on the shipped catalog, a fresh database and the emulator."""
+    rig = Rig(store, emulator, clock, catalog, RecordingModerators())
+    rig.new_host()
+    yield rig
+    if rig.host:
+        await rig.host.stop()
+    await rig.close()
