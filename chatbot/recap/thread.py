@@ -100,13 +100,10 @@ def choose_shoutouts(record: ChatRecord, stats: ChatStats, *, budget: int) -> Sh
     new = [p.username for p in people if p.is_new and p.username not in top]
     others = [p.username for p in people if p.username not in top and p.username not in new]
     room = max(budget, 0)
-    chosen = [top[:room]]
-    room -= len(chosen[0])
-    chosen.append(new[:room])
-    room -= len(chosen[1])
-    chosen.append(others[: max(room, 0)])
-    named = sum(len(c) for c in chosen)
-    return Shoutouts(*chosen, more=len(people) - named)
+    top = top[:room]
+    new = new[: room - len(top)]
+    others = others[: room - len(top) - len(new)]
+    return Shoutouts(top, new, others, more=len(people) - len(top) - len(new) - len(others))
 
 
 def shoutout_posts(

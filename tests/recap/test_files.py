@@ -158,3 +158,16 @@ def test_recap_is_drafted_or_awaits_approval(store: ChatStore, tmp_path: Path) -
         "recap.html",
         "recap.md",
     ]
+
+
+def test_an_empty_chat_still_gets_a_recap(store: ChatStore, tmp_path: Path) -> None:
+    w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
+    w.question(1, minute=2)
+    w.save()
+    chat = chat_spec(max_mentions=0)
+    recap = build_recap(store, chat, question_set(), w.occurrence_id, out_dir=tmp_path)
+    assert recap.stats.participants == 0 and recap.stats.busiest_minute is None
+    assert mentions_in(recap.posts) == []
+    assert all(weighted_length(p) <= 280 for p in recap.posts)
+    assert recap.files.chart.read_bytes()[:4] == b"\x89PNG"
+    assert "No answers." in recap.files.html.read_text(encoding="utf-8")
