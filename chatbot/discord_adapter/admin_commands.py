@@ -1,9 +1,17 @@
 """The /recap and /schedule command groups."""
 
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
 import discord
 from discord import app_commands
 
-from chatbot.discord_adapter.chat_commands import as_reply, format_args, slug_autocomplete
+from chatbot.discord_adapter.chat_commands import (
+    Autocomplete,
+    as_reply,
+    format_args,
+    slug_autocomplete,
+)
 from chatbot.discord_adapter.moderation import Moderation, Reply
 from chatbot.discord_adapter.render import render_recap, render_schedule
 from chatbot.domain.control import ControlResult
@@ -88,7 +96,12 @@ def build_schedule_group(moderation: Moderation) -> app_commands.Group:
     return group
 
 
-def _schedule_command(moderation, name, method, slugs):  # type: ignore[no-untyped-def]
+def _schedule_command(
+    moderation: Moderation,
+    name: str,
+    method: Callable[[str], Awaitable[ControlResult]],
+    slugs: Autocomplete,
+) -> Callable[[discord.Interaction, str], Coroutine[Any, Any, None]]:
     @app_commands.describe(chat="The chat to change")
     @app_commands.autocomplete(chat=slugs)
     async def callback(interaction: discord.Interaction, chat: str) -> None:

@@ -1,7 +1,8 @@
 """The /chat command group: each subcommand calls one ChatControl method."""
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -16,7 +17,9 @@ from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
 log = logging.getLogger(__name__)
 
 CHAT_HELP = "Which chat (only needed when several are live)"
-Autocomplete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
+Autocomplete = Callable[
+    [discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
+]
 
 
 async def as_reply(pending: Awaitable[ControlResult]) -> Reply:
@@ -35,7 +38,7 @@ def slug_autocomplete(control: ChatControl) -> Autocomplete:
     """Build the autocomplete callback offering the chat slugs that contain what was typed."""
 
     async def complete(
-        interaction: discord.Interaction, current: str
+        interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
         needle = current.casefold()
         try:
@@ -135,17 +138,19 @@ def build_chat_group(moderation: Moderation) -> app_commands.Group:
             moderator_only=True,
         )
 
-    for name, description, method in (
+    for handle_name, handle_description, handle_method in (
         ("hide", "Stop mirroring and counting an author's posts", control.hide),
         ("unhide", "Show a hidden author's posts again", control.unhide),
     ):
-        group.command(name=name, description=description)(_handle_command(moderation, name, method))
+        group.command(name=handle_name, description=handle_description)(
+            _handle_command(moderation, handle_name, handle_method)
+        )
     return group
 
 
 def _slug_command(
     moderation: Moderation, name: str, method: Callable[..., Awaitable[ControlResult]]
-):
+) -> Callable[[discord.Interaction, str | None], Coroutine[Any, Any, None]]:
     @app_commands.describe(chat=CHAT_HELP)
     @app_commands.autocomplete(chat=slug_autocomplete(moderation.control))
     async def callback(interaction: discord.Interaction, chat: str | None = None) -> None:
@@ -162,7 +167,7 @@ def _slug_command(
 
 def _handle_command(
     moderation: Moderation, name: str, method: Callable[..., Awaitable[ControlResult]]
-):
+) -> Callable[[discord.Interaction, str, str | None], Coroutine[Any, Any, None]]:
     @app_commands.describe(handle="The author's X handle, e.g. @someone", chat=CHAT_HELP)
     @app_commands.autocomplete(chat=slug_autocomplete(moderation.control))
     async def callback(

@@ -116,13 +116,13 @@ class Moderation:
         self, interaction: discord.Interaction, reply: Reply, chunks: list[str]
     ) -> None:
         for chunk in chunks:
-            sent = await _send(
-                interaction,
-                lambda chunk=chunk: interaction.followup.send(
+
+            async def followup(chunk: str = chunk) -> None:
+                await interaction.followup.send(
                     chunk, ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS
-                ),
-            )
-            if not sent:
+                )
+
+            if not await _send(interaction, followup):
                 return
 
     async def _record(

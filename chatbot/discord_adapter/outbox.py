@@ -49,14 +49,16 @@ class Outbox:
         self._queues: dict[Hashable, deque[Entry]] = {}
         self._workers: dict[Hashable, asyncio.Task[None]] = {}
         self.dropped = 0
+        self._closed = False
 
     def put(self, key: Hashable, entries: Sequence[Entry]) -> None:
         """Queue ``entries`` for ``key`` without waiting; the oldest go when the queue is full."""
         queue = self._queues.setdefault(key, deque(maxlen=self._max_pending))
         overflow = max(0, len(queue) + len(entries) - self._max_pending)
         if overflow:
+            if self.dropped % 100 == 0:
+                log.warning("Discord feed queue for %s is full; dropping the oldest entries", key)
             self.dropped += overflow
-            log.warning("Discord feed queue for %s is full; dropping %d entries", key, overflow)
         queue.extend(entries)
         if key not in self._workers:
             self._workers[key] = asyncio.get_running_loop().create_task(
@@ -69,6 +71,7 @@ class Outbox:
 
     async def close(self) -> None:
         """Stop every worker; entries still queued are dropped."""
+        self._closed = True
         workers = list(self._workers.values())
         for task in workers:
             task.cancel()
@@ -80,10 +83,11 @@ class Outbox:
         queue = self._queues[key]
         failures = 0
         try:
-            while queue:
+            while queue and not self._closed:
                 batch = _take_batch(queue)
                 try:
-                    await asyncio.wait_for(self._send(key, batch), timeout=self._send_timeout)
+                    async with asyncio.timeout(self._send_timeout):
+                        await self._send(key, batch)
                 except asyncio.CancelledError:
                     queue.extendleft(reversed(batch))
                     raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from typing import Final
 
 import discord
 
@@ -13,7 +14,7 @@ from chatbot.discord_adapter.text import NO_MENTIONS, clean, shorten
 log = logging.getLogger(__name__)
 
 GENERAL = None  # thread key of answers not tied to a question
-ARCHIVE_MINUTES = 1440
+ARCHIVE_MINUTES: Final = 1440
 
 
 class ThreadDirectory:

@@ -25,6 +25,24 @@ async def eventually(check: Callable[[], object], *, within: float = 5.0) -> Non
         await asyncio.sleep(0.02)
 
 
+def make_bot(
+    fake: FakeDiscord, *, control: FakeControl, audit: FakeAudit, token: str = "fake-token"
+) -> ModeratorBot:
+    """Build a ModeratorBot aimed at ``fake``, with short flush and retry delays."""
+    return ModeratorBot(
+        token=token,
+        guild_id=p.GUILD_ID,
+        channel_id=p.CHANNEL_ID,
+        moderator_roles={p.MOD_ROLE_ID},
+        control=control,
+        audit=audit,
+        api_base=fake.api_base,
+        gateway_url=fake.gateway_url,
+        flush_interval=0.3,
+        retry_max_delay=0.5,
+    )
+
+
 @pytest.fixture
 async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     """Start the fake; the endpoints discord.py uses are restored after the test."""
@@ -55,18 +73,7 @@ async def bot(
     fake_discord: FakeDiscord, control: FakeControl, audit: FakeAudit
 ) -> AsyncIterator[ModeratorBot]:
     """A ModeratorBot logged in to the fake, its guild cached and commands registered."""
-    moderator_bot = ModeratorBot(
-        token="fake-token",
-        guild_id=p.GUILD_ID,
-        channel_id=p.CHANNEL_ID,
-        moderator_roles={p.MOD_ROLE_ID},
-        control=control,
-        audit=audit,
-        api_base=fake_discord.api_base,
-        gateway_url=fake_discord.gateway_url,
-        flush_interval=0.3,
-        retry_max_delay=0.5,
-    )
+    moderator_bot = make_bot(fake_discord, control=control, audit=audit)
     await moderator_bot.start()
     await eventually(
         lambda: (

@@ -113,7 +113,7 @@ class FakeDiscord(InteractionsMixin):
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
@@ -135,7 +135,7 @@ class FakeDiscord(InteractionsMixin):
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         self.gateway_queries.append(dict(request.query))
-        ws = web.WebSocketResponse()
+        ws = web.WebSocketResponse(timeout=0.5)  # close handshake: do not linger on stop()
         await ws.prepare(request)
         connection = _Connection(ws, compress=request.query.get("compress") == "zlib-stream")
         self._connections.append(connection)
