@@ -26,14 +26,19 @@ async def eventually(check: Callable[[], object], *, within: float = 5.0) -> Non
 
 
 def make_bot(
-    fake: FakeDiscord, *, control: FakeControl, audit: FakeAudit, token: str = "fake-token"
+    fake: FakeDiscord,
+    *,
+    control: FakeControl,
+    audit: FakeAudit,
+    token: str = "fake-token",
+    roles: frozenset[int | str] = frozenset({p.MOD_ROLE_ID}),
 ) -> ModeratorBot:
     """Build a ModeratorBot aimed at ``fake``, with short flush and retry delays."""
     return ModeratorBot(
         token=token,
         guild_id=p.GUILD_ID,
         channel_id=p.CHANNEL_ID,
-        moderator_roles={p.MOD_ROLE_ID},
+        moderator_roles=roles,
         control=control,
         audit=audit,
         api_base=fake.api_base,
