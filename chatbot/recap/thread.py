@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from datetime import date
 
 from chatbot.domain.chat import RecapOptions
 from chatbot.recap.model import ChatPost, ChatRecord
@@ -122,7 +123,9 @@ def shoutout_posts(
             blocks += split_into_posts(
                 handles, prefix=f"{heading} ", limit=limit, max_mentions=per_post
             )
-    closing = f"See you next time at {record.hashtag}!"
+    # The date keeps this post unique week to week: X refuses duplicate texts.
+    day = date.fromisoformat(record.local_date)
+    closing = f"Thanks for {record.hashtag} on {day:%A} {day.day} {day:%B}, see you next time!"
     if picked.more:
         closing = f"…and {picked.more} more. Thank you all! {closing}"
     blocks.append(closing)
