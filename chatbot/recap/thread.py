@@ -127,7 +127,7 @@ def shoutout_posts(
     day = date.fromisoformat(record.local_date)
     closing = f"Thanks for {record.hashtag} on {day:%A} {day.day} {day:%B}, see you next time!"
     if picked.more:
-        closing = f"…and {picked.more} more. Thank you all! {closing}"
+        closing = f"…and {picked.more} more! {closing}"
     blocks.append(closing)
     return join_into_posts(blocks, limit=limit, max_mentions=per_post)
 
