@@ -143,7 +143,8 @@ class Flow:
     def _welcome_id(self) -> int | None:
         return next((s.post_id for s in self.steps if s.kind == "welcome" and s.post_id), None)
 
-    def _due(self, step: Step) -> datetime:
+    def due(self, step: Step) -> datetime:
+        """When ``step`` is due, as the plan stands."""
         if step.kind == "last_call":
             return self.last_call_at
         if step.kind == "closing":
@@ -161,7 +162,7 @@ class Flow:
             return []
         if step.status == POSTING:
             return [self._post(step)]
-        due = self._due(step)
+        due = self.due(step)
         if step.kind == "question" and due > self.last_call_at:
             step.status = DROPPED
             return [

@@ -68,6 +68,9 @@ class Host:
         if occurrence.state in CLOSED_STATES or occurrence.state == "cancelled":
             return None
         skip = self.deps.store.schedule_state(chat.slug)
+        if occurrence.state == "scheduled" and skip.paused:
+            log.info("%s: the schedule is paused; %s not hosted", chat.slug, occurrence.local_date)
+            return None
         if occurrence.state == "scheduled" and skip.skip_date == occurrence.local_date:
             self.deps.store.update_occurrence(occurrence.id, state="skipped")  # type: ignore[arg-type]
             await self.deps.moderators.notify(
@@ -75,6 +78,20 @@ class Host:
             )
             return None
         return await self._open(chat, occurrence)
+
+    async def start_now(self, chat: ChatSpec) -> ChatRunner | None:
+        """A moderator starts ``chat`` now: today's occurrence, unless it already ran."""
+        if chat.slug in self.runners:
+            return self.runners[chat.slug]
+        now = self.deps.clock.now()
+        occurrence = self.occurrence_for(chat, now)
+        if occurrence.state != "scheduled":
+            return None
+        assert occurrence.id is not None
+        occurrence = self.deps.store.update_occurrence(occurrence.id, scheduled_start=now)
+        runner = await self._open(chat, occurrence)
+        await runner.advance()
+        return runner
 
     async def _open(self, chat: ChatSpec, occurrence: Occurrence) -> ChatRunner:
         qset = self.catalog.question_set_of(chat)
@@ -88,10 +105,11 @@ class Host:
                 last_call_lead=chat.last_call_before_end_minutes,
                 thread=chat.thread_under_welcome,
             )
+            assert occurrence.id is not None
             occurrence = self.deps.store.update_occurrence(
                 occurrence.id,
                 state="running",
-                started_at=self.deps.clock.now(),  # type: ignore[arg-type]
+                started_at=self.deps.clock.now(),
                 flow=flow.to_json(),
             )
         else:
@@ -148,7 +166,7 @@ class Host:
         try:
             while not runner.finished:
                 await runner.step()
-                await self.deps.clock.sleep(runner.seconds_to_next_event())
+                await runner.wait()
             if self.on_finished:
                 await self.on_finished(runner)
         except asyncio.CancelledError:
@@ -198,9 +216,10 @@ class Host:
             return
         text = TextMaker(chat, self.catalog.question_set_of(chat), start).reminder(offset)
         minutes = int(offset.total_seconds() // 60)
+        assert occurrence.id is not None
         result = await self.deps.publisher.publish(
             occurrence_id=occurrence.id, key=f"reminder-{minutes}m", text=text, now=now
-        )  # type: ignore[arg-type]
+        )
         if result.outcome != "sent":
             await self.deps.moderators.notify(
                 f"{chat.hashtag}: the reminder {minutes} minutes before the chat was not "

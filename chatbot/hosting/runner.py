@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.chat import ChatSpec, QuestionSet
+from chatbot.domain.control import ControlResult
 from chatbot.domain.flow import Flow, Notice, Post, Step
 from chatbot.domain.posts import XUser
 from chatbot.hosting.collector import Collector
@@ -21,6 +24,8 @@ from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.texts import TextMaker
 from chatbot.hosting.usage import UsageRecorder
 from chatbot.ports import Clock, ModeratorChannel, XClient
+from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
+from chatbot.render.posts import question_text
 from chatbot.storage.repository import ChatStore
 from chatbot.storage.tables import Occurrence
 
@@ -59,7 +64,9 @@ class ChatRunner:
         self.lock = asyncio.Lock()
         self.texts = TextMaker(chat, qset, flow.start)
         self._blocked_until: datetime | None = None
+        self._wake = asyncio.Event()
         store = deps.store
+        assert occurrence.id is not None
         questions = {
             p.x_post_id: int(p.key[1:])
             for p in store.bot_posts(occurrence.id)
@@ -95,14 +102,23 @@ class ChatRunner:
         waits = [self.collector.seconds_to_next_poll(now)]
         step = self.flow.next_step()
         if self.flow.status == "running" and step is not None:
-            due = (
-                self.flow.last_call_at
-                if step.kind == "last_call"
-                else (self.flow.end if step.kind == "closing" else self.flow.next_due)
-            )
-            if due is not None:
-                waits.append((due - now).total_seconds())
+            waits.append((self.flow.due(step) - now).total_seconds())
         return max(0.05, min(waits))
+
+    async def wait(self) -> None:
+        """Sleep until the next event, or until a moderator command changes the plan."""
+        self._wake.clear()
+        sleeper = asyncio.ensure_future(self.deps.clock.sleep(self.seconds_to_next_event()))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            waker.cancel()
+
+    def wake(self) -> None:
+        """Make ``wait`` return now: the plan changed."""
+        self._wake.set()
 
     @property
     def finished(self) -> bool:
@@ -190,3 +206,118 @@ class ChatRunner:
             self.occurrence_id, state=state, flow=self.flow.to_json()
         )
         self.collector.occurrence = self.occurrence
+
+    # -- moderator commands (Discord and the CLI call these through HostControl) --
+    async def _command(self, change: Callable[[datetime], ControlResult]) -> ControlResult:
+        """Apply a change to the flow, save it, post what became due, wake the loop."""
+        async with self.lock:
+            if self.flow.status == "ended":
+                return ControlResult(False, f"{self.chat.hashtag} has ended.")
+            result = change(self.deps.clock.now())
+            if result.ok:
+                self.save()
+                await self._advance()
+        self.wake()
+        return result
+
+    async def next_now(self) -> ControlResult:
+        """Post the next question (or last call, or closing) now; the rest shift."""
+
+        def change(now: datetime) -> ControlResult:
+            if self.flow.status == "paused":
+                return ControlResult(False, "The chat is paused: resume it first.")
+            what = self.flow.next_now(now)
+            return ControlResult(True, f"Posting {what} now; what follows moves up.")
+
+        return await self._command(change)
+
+    async def pause(self) -> ControlResult:
+        """Hold every post until resumed (collection goes on)."""
+
+        def change(now: datetime) -> ControlResult:
+            if not self.flow.pause(now):
+                return ControlResult(False, "The chat is already paused.")
+            return ControlResult(True, f"{self.chat.hashtag} paused; answers are still collected.")
+
+        return await self._command(change)
+
+    async def resume(self) -> ControlResult:
+        """Carry on after a pause; everything still to come moves by the pause's length."""
+
+        def change(now: datetime) -> ControlResult:
+            held = self.flow.resume(now)
+            if held is None:
+                return ControlResult(False, "The chat is not paused.")
+            minutes = round(held.total_seconds() / 60, 1)
+            return ControlResult(True, f"Resumed; the rest of the chat moved by {minutes} min.")
+
+        return await self._command(change)
+
+    async def skip(self) -> ControlResult:
+        """Drop the next planned question."""
+
+        def change(now: datetime) -> ControlResult:
+            upcoming = self.flow.next_step()
+            skipped = self.flow.skip()
+            if not skipped:
+                return ControlResult(False, "The next post is not a question; nothing skipped.")
+            text = self.texts.for_step(upcoming) if upcoming else ""
+            return ControlResult(True, f"Skipped the next question: {text}")
+
+        return await self._command(change)
+
+    async def extend(self, minutes: int) -> ControlResult:
+        """Give the current question, and the chat, more minutes."""
+
+        def change(now: datetime) -> ControlResult:
+            self.flow.extend(minutes)
+            end = self.flow.end.astimezone(ZoneInfo(self.chat.timezone)).strftime("%H:%M")
+            return ControlResult(True, f"Extended by {minutes} min; the chat now ends at {end}.")
+
+        return await self._command(change)
+
+    async def ask(self, text: str) -> ControlResult:
+        """Post an ad-hoc question now; it takes the next number."""
+
+        def change(now: datetime) -> ControlResult:
+            number = self.flow.current_question + 1
+            post = question_text(number, text, self.chat.hashtag)
+            length = weighted_length(post)
+            if length > MAX_WEIGHTED_LENGTH:
+                return ControlResult(
+                    False,
+                    f"As Q{number} with the hashtag that post is {length} characters as X "
+                    f"counts them (limit {MAX_WEIGHTED_LENGTH}); shorten it.",
+                )
+            self.flow.ask(text, now)
+            return ControlResult(True, f"Posting Q{number} now: {post}")
+
+        return await self._command(change)
+
+    async def end(self) -> ControlResult:
+        """Close the chat now: the closing post goes out, remaining questions are dropped."""
+
+        def change(now: datetime) -> ControlResult:
+            self.flow.finish(now)
+            return ControlResult(True, f"Closing {self.chat.hashtag} now.")
+
+        return await self._command(change)
+
+    def hide(self, username: str, *, by: str) -> ControlResult:
+        """Keep a user out of collection, the live feed and the recap."""
+        handle = username.strip().lstrip("@")
+        self.deps.store.hide_user(
+            chat_slug=self.chat.slug, username=handle, by=by, now=self.deps.clock.now()
+        )
+        self.collector.assigner.hide(handle)
+        return ControlResult(True, f"@{handle} is hidden from {self.chat.hashtag}.")
+
+    def unhide(self, username: str) -> ControlResult:
+        """Collect a hidden user's posts again (posts made while hidden stay out)."""
+        handle = username.strip().lstrip("@")
+        if not self.deps.store.unhide_user(chat_slug=self.chat.slug, username=handle):
+            return ControlResult(False, f"@{handle} was not hidden.")
+        self.collector.assigner.hidden.discard(handle.lower())
+        return ControlResult(
+            True, f"@{handle} is shown again; posts made while hidden were not collected."
+        )

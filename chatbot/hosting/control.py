@@ -1,0 +1,263 @@
+"""HostControl: the moderators' commands, one method each, on top of the host.
+
+Discord's slash commands and the CLI call these; each one finds the chat it
+means and calls the runner, the recap service or the schedule state. No chat
+logic lives here beyond choosing which chat a command is for.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from chatbot.catalog import Catalog
+from chatbot.domain.chat import ChatSpec
+from chatbot.domain.control import ControlResult, HostStatus, LiveChat, RecapPreview, UpcomingChat
+from chatbot.domain.recurrence import local_date, next_occurrences
+from chatbot.hosting.host import Host
+from chatbot.hosting.recaps import RecapService
+from chatbot.hosting.runner import ChatRunner
+
+RECAP_STATUS = {
+    "awaiting_approval": "awaiting approval",
+    "approved": "approved, not yet posted",
+    "published": "published",
+}
+
+
+class HostControl:
+    """Implements ``chatbot.ports.ChatControl`` for one host."""
+
+    def __init__(self, *, host: Host, recaps: RecapService) -> None:
+        self.host, self.recaps = host, recaps
+
+    @property
+    def catalog(self) -> Catalog:
+        """The chats this host knows."""
+        return self.host.catalog
+
+    def chat_slugs(self) -> list[str]:
+        """Every known chat, for autocomplete."""
+        return sorted(self.catalog.chats)
+
+    # -- finding the chat a command means --------------------------------------------
+    def _chat(self, slug: str) -> ChatSpec | ControlResult:
+        chat = self.catalog.chats.get(slug.strip().lower())
+        if chat is None:
+            known = ", ".join(self.chat_slugs()) or "none"
+            return ControlResult(False, f"No chat called '{slug}'. Known chats: {known}.")
+        return chat
+
+    def _live(self, slug: str | None) -> ChatRunner | ControlResult:
+        runners = self.host.runners
+        if slug:
+            chat = self._chat(slug)
+            if isinstance(chat, ControlResult):
+                return chat
+            runner = runners.get(chat.slug)
+            return runner or ControlResult(False, f"{chat.hashtag} is not live right now.")
+        if len(runners) == 1:
+            return next(iter(runners.values()))
+        if not runners:
+            return ControlResult(False, "No chat is live right now.")
+        return ControlResult(False, f"Several chats are live ({', '.join(runners)}): say which.")
+
+    def _for_handle(self, slug: str | None) -> ChatSpec | ControlResult:
+        if slug:
+            return self._chat(slug)
+        live = self._live(None)
+        if isinstance(live, ChatRunner):
+            return live.chat
+        enabled = self.catalog.enabled_chats()
+        if len(enabled) == 1:
+            return enabled[0]
+        return ControlResult(False, "Say which chat: no single chat is live.")
+
+    # -- status --------------------------------------------------------------------------
+    async def status(self) -> HostStatus:
+        """The live chats and the upcoming ones."""
+        live = [self._live_chat(r) for r in self.host.runners.values()]
+        return HostStatus(live=live, upcoming=await self.schedule_list())
+
+    def _live_chat(self, runner: ChatRunner) -> LiveChat:
+        flow = runner.flow
+        posted = flow.posted_questions()
+        step = flow.next_step()
+        posts, people = self.host.deps.store.count_collected(runner.occurrence_id)
+        return LiveChat(
+            slug=runner.chat.slug,
+            hashtag=runner.chat.hashtag,
+            title=runner.qset.title,
+            state="closing" if flow.status == "ended" else flow.status,
+            current_question=flow.current_question,
+            question_count=len(runner.qset.questions) + flow.asks,
+            current_question_text=runner.texts.for_step(posted[-1]) if posted else "",
+            next_step=flow.describe(step) if step else "nothing (collecting late answers)",
+            next_step_at=flow.due(step) if step and flow.status == "running" else None,
+            ends_at=flow.end,
+            posts_collected=posts,
+            participants=people,
+        )
+
+    # -- the live chat ---------------------------------------------------------------------
+    async def start_now(self, slug: str) -> ControlResult:
+        """Start a chat now instead of at its scheduled time."""
+        chat = self._chat(slug)
+        if isinstance(chat, ControlResult):
+            return chat
+        if chat.slug in self.host.runners:
+            return ControlResult(False, f"{chat.hashtag} is already live.")
+        runner = await self.host.start_now(chat)
+        if runner is None:
+            return ControlResult(False, f"{chat.hashtag} already ran today; it was not restarted.")
+        return ControlResult(True, f"{chat.hashtag} started: the welcome post is out.")
+
+    async def next_question(self, slug: str | None = None) -> ControlResult:
+        """Post the next question now."""
+        runner = self._live(slug)
+        return runner if isinstance(runner, ControlResult) else await runner.next_now()
+
+    async def pause(self, slug: str | None = None) -> ControlResult:
+        """Hold the live chat's posts."""
+        runner = self._live(slug)
+        return runner if isinstance(runner, ControlResult) else await runner.pause()
+
+    async def resume(self, slug: str | None = None) -> ControlResult:
+        """Resume a paused chat."""
+        runner = self._live(slug)
+        return runner if isinstance(runner, ControlResult) else await runner.resume()
+
+    async def skip(self, slug: str | None = None) -> ControlResult:
+        """Skip the next question."""
+        runner = self._live(slug)
+        return runner if isinstance(runner, ControlResult) else await runner.skip()
+
+    async def extend(self, minutes: int, slug: str | None = None) -> ControlResult:
+        """Give the current question more minutes."""
+        if not 1 <= minutes <= 60:
+            return ControlResult(False, "Extend by 1 to 60 minutes.")
+        runner = self._live(slug)
+        return runner if isinstance(runner, ControlResult) else await runner.extend(minutes)
+
+    async def ask(self, text: str, slug: str | None = None) -> ControlResult:
+        """Post an ad-hoc question now."""
+        if not text.strip():
+            return ControlResult(False, "The question is empty.")
+        runner = self._live(slug)
+        return runner if isinstance(runner, ControlResult) else await runner.ask(text.strip())
+
+    async def end(self, slug: str | None = None) -> ControlResult:
+        """Close the live chat now."""
+        runner = self._live(slug)
+        return runner if isinstance(runner, ControlResult) else await runner.end()
+
+    async def hide(self, handle: str, slug: str | None = None) -> ControlResult:
+        """Keep an author out of collection, the feed and the recap of a chat."""
+        chat = self._for_handle(slug)
+        if isinstance(chat, ControlResult):
+            return chat
+        runner = self.host.runners.get(chat.slug)
+        if runner is not None:
+            return runner.hide(handle, by="moderator")
+        name = handle.strip().lstrip("@")
+        self.host.deps.store.hide_user(
+            chat_slug=chat.slug, username=name, by="moderator", now=self.host.deps.clock.now()
+        )
+        return ControlResult(True, f"@{name} is hidden from {chat.hashtag}.")
+
+    async def unhide(self, handle: str, slug: str | None = None) -> ControlResult:
+        """Show a hidden author again."""
+        chat = self._for_handle(slug)
+        if isinstance(chat, ControlResult):
+            return chat
+        runner = self.host.runners.get(chat.slug)
+        if runner is not None:
+            return runner.unhide(handle)
+        name = handle.strip().lstrip("@")
+        if not self.host.deps.store.unhide_user(chat_slug=chat.slug, username=name):
+            return ControlResult(False, f"@{name} was not hidden.")
+        return ControlResult(True, f"@{name} is shown again in {chat.hashtag}.")
+
+    # -- recaps ------------------------------------------------------------------------------
+    async def recap_preview(self, slug: str) -> RecapPreview | ControlResult:
+        """Build the latest recap's files and show its thread."""
+        chat = self._chat(slug)
+        if isinstance(chat, ControlResult):
+            return chat
+        occurrence = self.recaps.occurrence(chat.slug)
+        if occurrence is None:
+            return ControlResult(False, f"{chat.hashtag} has not run yet: no recap to show.")
+        recap = await self.recaps.build(chat, occurrence)
+        return RecapPreview(
+            slug=chat.slug,
+            occurrence_date=occurrence.local_date,
+            posts=recap.posts,
+            files=[str(path) for path in recap.files.all()],
+            status=RECAP_STATUS.get(recap.state, recap.state),
+        )
+
+    async def recap_publish(self, slug: str) -> ControlResult:
+        """Approve and post the latest recap."""
+        chat = self._chat(slug)
+        if isinstance(chat, ControlResult):
+            return chat
+        occurrence = self.recaps.occurrence(chat.slug)
+        if occurrence is None:
+            return ControlResult(False, f"{chat.hashtag} has not run yet: no recap to publish.")
+        if occurrence.recap_state == "published":
+            return ControlResult(False, f"The {occurrence.local_date} recap is already on X.")
+        return await self.recaps.publish(chat, occurrence)
+
+    # -- the schedule ----------------------------------------------------------------------
+    async def schedule_list(self) -> list[UpcomingChat]:
+        """The next occurrence of every enabled chat, soonest first."""
+        now = self.host.deps.clock.now()
+        upcoming = []
+        for chat in self.catalog.enabled_chats():
+            starts = next_occurrences(chat, now, 1)
+            if not starts:
+                continue
+            state = self.host.deps.store.schedule_state(chat.slug)
+            upcoming.append(
+                UpcomingChat(
+                    slug=chat.slug,
+                    hashtag=chat.hashtag,
+                    title=self.catalog.question_set_of(chat).title,
+                    starts_at=starts[0],
+                    timezone=chat.timezone,
+                    paused=state.paused,
+                    skip_next=state.skip_date == local_date(chat, starts[0]),
+                )
+            )
+        return sorted(upcoming, key=lambda u: u.starts_at)
+
+    async def schedule_skip_next(self, slug: str) -> ControlResult:
+        """Skip the chat's next occurrence (not one that is live)."""
+        chat = self._chat(slug)
+        if isinstance(chat, ControlResult):
+            return chat
+        starts = next_occurrences(chat, self.host.deps.clock.now(), 1)
+        if not starts:
+            return ControlResult(False, f"{chat.hashtag} has no upcoming occurrence.")
+        day = local_date(chat, starts[0])
+        self.host.deps.store.set_schedule_state(chat.slug, skip_date=day)
+        when = starts[0].astimezone(ZoneInfo(chat.timezone)).strftime("%a %d %b %H:%M %Z")
+        return ControlResult(
+            True, f"{chat.hashtag} on {when} will be skipped (`/schedule resume` undoes it)."
+        )
+
+    async def schedule_pause(self, slug: str) -> ControlResult:
+        """Stop hosting a chat's occurrences until resumed."""
+        chat = self._chat(slug)
+        if isinstance(chat, ControlResult):
+            return chat
+        self.host.deps.store.set_schedule_state(chat.slug, paused=True)
+        live = " The live chat carries on." if chat.slug in self.host.runners else ""
+        return ControlResult(True, f"{chat.hashtag} is paused: no chats until resumed.{live}")
+
+    async def schedule_resume(self, slug: str) -> ControlResult:
+        """Schedule a paused (or skipped) chat again."""
+        chat = self._chat(slug)
+        if isinstance(chat, ControlResult):
+            return chat
+        self.host.deps.store.set_schedule_state(chat.slug, paused=False, skip_date=None)
+        return ControlResult(True, f"{chat.hashtag} is scheduled again.")
