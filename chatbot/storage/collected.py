@@ -1,0 +1,225 @@
+"""Posts collected from X, the answers found in them and the people who wrote them.
+
+A collection pass is stored in one transaction (``record_collection``), so the
+posts, their answers and the occurrence's ``since_id`` never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from chatbot.domain.posts import XPost
+from chatbot.storage.base import CHUNK, StoreBase
+from chatbot.storage.tables import Answer, CollectedPost, Occurrence, Participant
+
+
+class CollectedStore(StoreBase):
+    """Stores collected posts once each, assigns answers, keeps participants current."""
+
+    def store_posts(
+        self, *, occurrence_id: int, posts: Sequence[XPost], now: datetime, host_user_id: int
+    ) -> list[XPost]:
+        """Store posts not seen before and update participants; return only the new ones."""
+        with self._session() as s:
+            new = self._insert_posts(s, occurrence_id, posts, now, host_user_id)
+            s.commit()
+        return new
+
+    def unseen(self, posts: Sequence[XPost]) -> list[XPost]:
+        """Return the posts whose ids are not stored yet."""
+        known = set(self.posts_by_id(p.id for p in posts))
+        return [p for p in posts if p.id not in known]
+
+    def record_collection(
+        self,
+        *,
+        occurrence_id: int,
+        posts: Sequence[XPost],
+        answers: Sequence[Answer],
+        since_id: int | None,
+        now: datetime,
+        host_user_id: int,
+    ) -> list[XPost]:
+        """Store one collection pass in one transaction: new posts, their answers, since_id.
+
+        Either all of it is kept or none, so a crash never loses posts that
+        ``since_id`` already claims were read, and never re-reads stored ones.
+        """
+        with self._session() as s:
+            new = self._insert_posts(s, occurrence_id, posts, now, host_user_id)
+            new_ids = {p.id for p in new}
+            for answer in answers:
+                if answer.post_id in new_ids:
+                    s.add(answer)
+            if since_id is not None:
+                occ = s.get(Occurrence, occurrence_id)
+                if occ is not None and (occ.since_id is None or since_id > occ.since_id):
+                    occ.since_id = since_id
+                    s.add(occ)
+            s.commit()
+        return new
+
+    def _insert_posts(
+        self,
+        s: Session,
+        occurrence_id: int,
+        posts: Sequence[XPost],
+        now: datetime,
+        host_user_id: int,
+    ) -> list[XPost]:
+        new: list[XPost] = []
+        for start in range(0, len(posts), CHUNK):
+            chunk = posts[start : start + CHUNK]
+            ids = [p.id for p in chunk]
+            known = set(s.exec(select(CollectedPost.id).where(col(CollectedPost.id).in_(ids))))
+            for post in chunk:
+                if post.id in known:
+                    continue
+                known.add(post.id)
+                new.append(post)
+                s.add(_collected_row(post, occurrence_id, now, host_user_id))
+        s.flush()
+        self._touch_participants(s, new, occurrence_id, host_user_id)
+        return new
+
+    def _touch_participants(
+        self, s: Session, posts: Iterable[XPost], occurrence_id: int, host_user_id: int
+    ) -> None:
+        latest: dict[int, XPost] = {}
+        for post in posts:
+            if post.author.id != host_user_id:
+                latest[post.author.id] = post
+        ids = list(latest)
+        existing: dict[int, Participant] = {}
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start : start + CHUNK]
+            query = select(Participant).where(col(Participant.user_id).in_(part))
+            existing.update({p.user_id: p for p in s.exec(query)})
+        for user_id, post in latest.items():
+            person = existing.get(user_id)
+            if person is None:
+                person = Participant(
+                    user_id=user_id,
+                    username=post.author.username,
+                    first_seen_at=post.created_at,
+                    last_seen_at=post.created_at,
+                    first_occurrence_id=occurrence_id,
+                )
+            person.username = post.author.username
+            person.name = post.author.name
+            person.followers_count = post.author.followers_count
+            person.last_seen_at = max(person.last_seen_at, post.created_at)
+            person.last_occurrence_id = occurrence_id
+            s.add(person)
+
+    def collected_posts(self, occurrence_id: int) -> list[CollectedPost]:
+        """Return every post collected for an occurrence, oldest first."""
+        with self._session() as s:
+            query = select(CollectedPost).where(CollectedPost.occurrence_id == occurrence_id)
+            return list(s.exec(query.order_by(col(CollectedPost.id))))
+
+    def count_collected(self, occurrence_id: int) -> tuple[int, int]:
+        """Return (posts, distinct authors) collected for an occurrence."""
+        with self._session() as s:
+            query = select(
+                func.count(col(CollectedPost.id)),
+                func.count(func.distinct(CollectedPost.author_id)),
+            ).where(CollectedPost.occurrence_id == occurrence_id, ~col(CollectedPost.from_host))
+            posts, authors = s.exec(query).one()
+            return int(posts), int(authors)
+
+    def posts_by_id(self, ids: Iterable[int]) -> dict[int, CollectedPost]:
+        """Return stored posts by X id (any occurrence)."""
+        wanted = list(set(ids))
+        found: dict[int, CollectedPost] = {}
+        with self._session() as s:
+            for start in range(0, len(wanted), CHUNK):
+                query = select(CollectedPost).where(
+                    col(CollectedPost.id).in_(wanted[start : start + CHUNK])
+                )
+                found.update({p.id: p for p in s.exec(query)})
+        return found
+
+    def update_metrics(self, posts: Sequence[XPost]) -> int:
+        """Refresh public metrics (and follower counts) of stored posts; return how many."""
+        by_id = {p.id: p for p in posts}
+        updated = 0
+        with self._session() as s:
+            ids = list(by_id)
+            for start in range(0, len(ids), CHUNK):
+                query = select(CollectedPost).where(
+                    col(CollectedPost.id).in_(ids[start : start + CHUNK])
+                )
+                for row in s.exec(query):
+                    m = by_id[row.id].metrics
+                    row.like_count, row.reply_count = m.like_count, m.reply_count
+                    row.retweet_count, row.quote_count = m.retweet_count, m.quote_count
+                    row.impression_count = m.impression_count
+                    s.add(row)
+                    updated += 1
+            s.commit()
+        return updated
+
+    def save_answers(self, answers: Sequence[Answer]) -> None:
+        """Store answer assignments, ignoring ones already stored."""
+        if not answers:
+            return
+        with self._session() as s:
+            post_ids = list({a.post_id for a in answers})
+            known = {
+                (a.post_id, a.question_number)
+                for a in s.exec(select(Answer).where(col(Answer.post_id).in_(post_ids)))
+            }
+            for answer in answers:
+                if (answer.post_id, answer.question_number) not in known:
+                    known.add((answer.post_id, answer.question_number))
+                    s.add(answer)
+            s.commit()
+
+    def answers(self, occurrence_id: int) -> list[Answer]:
+        """Return the answer assignments of an occurrence."""
+        with self._session() as s:
+            query = select(Answer).where(Answer.occurrence_id == occurrence_id)
+            return list(s.exec(query.order_by(col(Answer.post_id))))
+
+    def participants(self, user_ids: Iterable[int]) -> dict[int, Participant]:
+        """Return participants by user id."""
+        wanted = list(set(user_ids))
+        found: dict[int, Participant] = {}
+        with self._session() as s:
+            for start in range(0, len(wanted), CHUNK):
+                query = select(Participant).where(
+                    col(Participant.user_id).in_(wanted[start : start + CHUNK])
+                )
+                found.update({p.user_id: p for p in s.exec(query)})
+        return found
+
+
+def _collected_row(
+    post: XPost, occurrence_id: int, now: datetime, host_user_id: int
+) -> CollectedPost:
+    m = post.metrics
+    return CollectedPost(
+        id=post.id,
+        occurrence_id=occurrence_id,
+        author_id=post.author.id,
+        author_username=post.author.username,
+        author_name=post.author.name,
+        text=post.text,
+        created_at=post.created_at,
+        conversation_id=post.conversation_id,
+        in_reply_to_post_id=post.in_reply_to_post_id,
+        in_reply_to_user_id=post.in_reply_to_user_id,
+        quoted_post_id=post.quoted_post_id,
+        like_count=m.like_count,
+        reply_count=m.reply_count,
+        retweet_count=m.retweet_count,
+        quote_count=m.quote_count,
+        impression_count=m.impression_count,
+        from_host=post.author.id == host_user_id,
+        collected_at=now,
+    )
