@@ -55,6 +55,10 @@ class ManualClock:
         self._sleepers.append((self._now + timedelta(seconds=seconds), future))
         await future
 
+    def set(self, moment: datetime) -> None:
+        """Jump to ``moment`` (tests planning ahead); sleepers wake at the next advance."""
+        self._now = moment
+
     async def advance(self, delta: timedelta, *, step: timedelta = timedelta(seconds=1)) -> None:
         """Move time forward in ``step``s, letting woken tasks run at each one."""
         target = self._now + delta
