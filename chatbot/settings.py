@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from chatbot.x.meter import Prices
 
 
 class Settings(BaseSettings):
@@ -26,9 +29,9 @@ class Settings(BaseSettings):
     x_access_token_secret: SecretStr | None = Field(default=None, alias="X_ACCESS_TOKEN_SECRET")
     x_bearer_token: SecretStr | None = Field(default=None, alias="X_BEARER_TOKEN")
     x_api_base_url: str = Field(default="https://api.twitter.com", alias="X_API_BASE_URL")
-    x_price_post_read: float = Field(default=0.005, alias="X_PRICE_POST_READ")
-    x_price_post_created: float = Field(default=0.015, alias="X_PRICE_POST_CREATED")
-    x_price_post_with_url: float = Field(default=0.20, alias="X_PRICE_POST_WITH_URL")
+    x_price_post_read: Decimal = Field(default=Decimal("0.005"), alias="X_PRICE_POST_READ")
+    x_price_post_created: Decimal = Field(default=Decimal("0.015"), alias="X_PRICE_POST_CREATED")
+    x_price_post_with_url: Decimal = Field(default=Decimal("0.20"), alias="X_PRICE_POST_WITH_URL")
 
     # Discord: the moderators' control plane (optional).
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
@@ -63,6 +66,15 @@ class Settings(BaseSettings):
     def recaps(self) -> Path:
         """Where recap files are written."""
         return self.recap_dir or self.data_dir / "recaps"
+
+    @property
+    def prices(self) -> Prices:
+        """X's pay-per-use prices from the ``X_PRICE_*`` settings."""
+        return Prices(
+            post_read=self.x_price_post_read,
+            post_created=self.x_price_post_created,
+            post_with_url=self.x_price_post_with_url,
+        )
 
     @property
     def moderator_roles(self) -> set[str]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from chatbot.domain.posts import Metrics
+from chatbot.x.meter import Prices as Prices  # the bot's one price table, re-exported here
 
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})\b")
 
@@ -74,15 +74,6 @@ class Usage:
     posts_read: int = 0
     posts_created: int = 0  # includes the ones with a URL
     posts_with_url: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Prices:
-    """X's pay-per-use prices in dollars."""
-
-    post_read: Decimal = Decimal("0.005")
-    post_created: Decimal = Decimal("0.015")
-    post_with_url: Decimal = Decimal("0.20")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from chatbot.recap.model import ChatPost, ChatRecord, Person, Prices, Usage
+from chatbot.x.meter import dollars
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +83,12 @@ def potential_reach(people: dict[int, Person]) -> int:
 
 
 def cost_dollars(usage: Usage, prices: Prices | None = None) -> Decimal:
-    """What the chat cost on X, to the cent (posts with a URL are priced as such)."""
-    prices = prices or Prices()
-    plain = max(usage.posts_created - usage.posts_with_url, 0)
-    total = (
-        usage.posts_read * prices.post_read
-        + plain * prices.post_created
-        + usage.posts_with_url * prices.post_with_url
+    """What the chat cost on X, to the cent (``chatbot.x.meter.dollars``, rounded half up)."""
+    total = dollars(
+        posts_read=usage.posts_read,
+        posts_created=usage.posts_created,
+        posts_with_url=usage.posts_with_url,
+        prices=prices,
     )
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 

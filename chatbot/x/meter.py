@@ -4,6 +4,9 @@ Per-chat cost: take ``meter.snapshot()`` when a chat starts and ``meter.usage_si
 when its recap is done; the difference is that chat's usage (chats of one bot run one at a
 time, so nothing else is counted in between). Reads are billed like X bills them: each post
 once per UTC day, however often it is returned.
+
+``Prices`` and ``dollars`` are the bot's one price table and one cost formula: the recap
+(``chatbot.recap.stats.cost_dollars``) prices a chat's stored usage with them too.
 """
 
 from __future__ import annotations
@@ -11,15 +14,37 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class Prices:
-    """Pay-per-use prices in dollars (X's 2026 list prices by default; the host may override)."""
+    """Pay-per-use prices in dollars (X's 2026 list prices by default; the host may override).
 
-    post_read: float = 0.005
-    post_created: float = 0.015
-    post_with_url: float = 0.20
+    Decimal, so sums of many small prices are exact; ``Settings.prices`` builds one from
+    the ``X_PRICE_*`` settings.
+    """
+
+    post_read: Decimal = Decimal("0.005")
+    post_created: Decimal = Decimal("0.015")
+    post_with_url: Decimal = Decimal("0.20")
+
+
+def dollars(
+    *, posts_read: int, posts_created: int, posts_with_url: int, prices: Prices | None = None
+) -> Decimal:
+    """Return what this usage costs on X, exactly (round only to display it).
+
+    ``posts_created`` includes the ``posts_with_url``; a post with a URL costs the URL
+    price only, not the URL price on top of the plain one.
+    """
+    prices = prices or Prices()
+    plain = max(posts_created - posts_with_url, 0)
+    return (
+        posts_read * prices.post_read
+        + plain * prices.post_created
+        + posts_with_url * prices.post_with_url
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +66,13 @@ class Usage:
             posts_created_with_url=self.posts_created_with_url - other.posts_created_with_url,
         )
 
-    def cost(self, prices: Prices | None = None) -> float:
-        """Return the dollars this usage costs (a post with a URL costs the URL price only)."""
-        prices = prices or Prices()
-        plain = self.posts_created - self.posts_created_with_url
-        return round(
-            self.posts_billed * prices.post_read
-            + plain * prices.post_created
-            + self.posts_created_with_url * prices.post_with_url,
-            6,
+    def cost(self, prices: Prices | None = None) -> Decimal:
+        """Return the dollars this usage costs (reads are the billed ones, not all returned)."""
+        return dollars(
+            posts_read=self.posts_billed,
+            posts_created=self.posts_created,
+            posts_with_url=self.posts_created_with_url,
+            prices=prices,
         )
 
 
@@ -95,6 +118,6 @@ class Meter:
         """Return what was used since ``start`` was taken."""
         return self.snapshot() - start
 
-    def cost(self) -> float:
+    def cost(self) -> Decimal:
         """Return the dollars spent so far at this meter's prices."""
         return self.snapshot().cost(self.prices)

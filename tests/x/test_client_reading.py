@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from chatbot.domain.posts import XUser
 from chatbot.x.client import TweepyXClient
@@ -94,5 +95,5 @@ async def test_meter_prices_reads_and_posts(emulator: XEmulator, client: TweepyX
     usage = client.meter.usage_since(start)
     assert usage.posts_created == 2 and usage.posts_created_with_url == 1
     assert usage.posts_returned == 6 and usage.posts_billed == 3
-    assert usage.cost() == round(3 * 0.005 + 0.015 + 0.20, 6)
+    assert usage.cost() == Decimal("0.23")  # 3 reads × .005 + 1 plain × .015 + 1 with URL × .20
     assert usage.requests == 4
