@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from chatbot import __version__
+from chatbot import __version__, app
+from chatbot.app import SetupError
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.catalog.checks import display_path
 from chatbot.domain.recurrence import next_occurrences
+from chatbot.logs import configure_logging
+from chatbot.settings import Settings, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +38,58 @@ def build_parser() -> argparse.ArgumentParser:
         "folder", nargs="?", type=Path, help="folder holding schedules/ and questions/"
     )
     check.set_defaults(handler=cmd_check)
+
+    demo = commands.add_parser(
+        "demo", help="host the example chat on a local X emulator in accelerated time"
+    )
+    demo.add_argument("--speed", type=float, default=60.0, help="chat minutes per real minute")
+    demo.add_argument("--seed", type=int, default=7, help="seed of the simulated participants")
+    demo.add_argument("--people", type=int, default=32, help="simulated participants (1-32)")
+    demo.add_argument("--verbose", action="store_true", help="show the bot's log as it runs")
+    demo.set_defaults(handler=cmd_demo)
+
+    run = commands.add_parser("run", help="host every enabled chat until stopped")
+    run.set_defaults(handler=cmd_run)
+
+    emulator = commands.add_parser("emulator", help="run the local X API v2 emulator")
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--port", type=int, default=8787)
+    emulator.add_argument("--empty", action="store_true", help="start with no participant accounts")
+    emulator.set_defaults(handler=cmd_emulator)
+
+    recap = commands.add_parser("recap", help="rebuild a chat's recap files and print its thread")
+    recap.add_argument("chat", help="the chat's slug, e.g. smbchat")
+    recap.add_argument("--occurrence", metavar="DATE", help="local date, e.g. 2026-11-24")
+    recap.add_argument("--publish", action="store_true", help="approve and post it on X")
+    recap.set_defaults(handler=cmd_recap)
+
+    transcript = commands.add_parser(
+        "transcript", help="recap files for any hashtag chat within X's recent-search window"
+    )
+    transcript.add_argument("hashtag", help="e.g. '#SMBchat'")
+    transcript.add_argument(
+        "--start",
+        required=True,
+        type=_when,
+        help="ISO time, e.g. 2026-11-24T20:00-05:00 (UTC when no offset)",
+    )
+    transcript.add_argument("--end", required=True, type=_when, help="ISO time")
+    transcript.add_argument("--timezone", default="UTC", help="zone for times in the files")
+    transcript.add_argument("--host", help="the host's handle, so its posts are not answers")
+    transcript.set_defaults(handler=cmd_transcript)
+
+    history = commands.add_parser("history", help="past chats with their numbers and X cost")
+    history.add_argument("chat", nargs="?", help="only this chat")
+    history.set_defaults(handler=cmd_history)
     return parser
+
+
+def _when(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO time: '{text}'") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,11 +102,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(args.handler(args))
 
 
-def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from chatbot.settings import load_settings
-
+def _settings(args: argparse.Namespace) -> Settings:
     env = Path(args.env_file)
-    return load_settings(env if env.is_file() else None)
+    settings = load_settings(env if env.is_file() else None)
+    configure_logging(settings.log_level, settings.secret_values())
+    return settings
+
+
+def _guarded(run: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    """Run a command's coroutine; a setup problem is one clear line and exit status 2."""
+    try:
+        return asyncio.run(run())
+    except SetupError as exc:
+        print(f"chatbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Host every enabled chat until stopped."""
+    settings = _settings(args)
+    return _guarded(lambda: app.run(settings))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """A whole chat on the local emulator in accelerated time."""
+    from chatbot.demo import run_demo
+
+    settings = _settings(args)
+    if not args.verbose:
+        logging.getLogger().setLevel(logging.WARNING)
+    if not 1 <= args.people <= 32 or args.speed <= 0:
+        print("chatbot demo: --people takes 1 to 32, --speed a positive number", file=sys.stderr)
+        return 2
+    return _guarded(
+        lambda: run_demo(settings, speed=args.speed, seed=args.seed, people=args.people)
+    )
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    """Serve the X API emulator until interrupted."""
+    from chatbot.x.emulator.server import serve_forever
+
+    return _guarded(lambda: _serve(serve_forever(args.host, args.port, seed_demo=not args.empty)))
+
+
+async def _serve(server: Awaitable[None]) -> int:
+    await server
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -84,3 +185,40 @@ def print_chats(catalog: Catalog, now: datetime | None = None) -> None:
                 f"  {local:%a %Y-%m-%d %H:%M} {local.tzname()}"
                 f"  =  {start.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
             )
+
+
+def cmd_recap(args: argparse.Namespace) -> int:
+    """Rebuild a chat's recap files and print the thread; post it with --publish."""
+    from chatbot.reports import recap_command
+
+    settings = _settings(args)
+    return _guarded(
+        lambda: recap_command(
+            settings, args.chat, occurrence_date=args.occurrence, publish=args.publish
+        )
+    )
+
+
+def cmd_transcript(args: argparse.Namespace) -> int:
+    """Recap files for any hashtag chat in X's recent-search window."""
+    from chatbot.reports import transcript_command
+
+    settings = _settings(args)
+    return _guarded(
+        lambda: transcript_command(
+            settings,
+            args.hashtag,
+            start=args.start,
+            end=args.end,
+            timezone=args.timezone,
+            host=args.host,
+        )
+    )
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Past chats with their numbers and X cost."""
+    from chatbot.reports import history_command
+
+    settings = _settings(args)
+    return _guarded(lambda: history_command(settings, args.chat))

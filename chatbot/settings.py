@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from chatbot.x.meter import Prices
 
@@ -81,6 +82,26 @@ class Settings(BaseSettings):
         """Moderator roles by id or name, from the comma-separated setting."""
         return {r.strip() for r in self.discord_moderator_roles.split(",") if r.strip()}
 
+    def secret_values(self) -> list[str]:
+        """Every secret that is set (tokens, and a password in DATABASE_URL), for redaction."""
+        values = [
+            secret.get_secret_value()
+            for secret in (
+                self.x_api_key,
+                self.x_api_secret,
+                self.x_access_token,
+                self.x_access_token_secret,
+                self.x_bearer_token,
+                self.discord_token,
+            )
+            if secret is not None and secret.get_secret_value()
+        ]
+        if self.database_url:
+            password = make_url(self.database_url).password
+            if password:
+                values.append(str(password))
+        return values
+
     @property
     def has_x_credentials(self) -> bool:
         """True when the four OAuth 1.0a values are all set."""
@@ -91,7 +112,10 @@ class Settings(BaseSettings):
 
 def load_settings(env_file: Path | str | None = ".env", **overrides: object) -> Settings:
     """Build the settings from the environment, ``env_file`` and explicit overrides."""
-    return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    return Settings(
+        _env_file=env_file,  # type: ignore[call-arg]
+        **overrides,  # type: ignore[arg-type]
+    )
 
 
 def setting_names() -> list[str]:

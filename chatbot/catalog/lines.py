@@ -20,7 +20,8 @@ class KeyLines:
     def __init__(self, text: str) -> None:
         self.keys: dict[KeyPath, int] = {}
         self.tables: dict[tuple[str, int], int] = {}
-        table, counts, index = "", {}, 0
+        counts: dict[str, int] = {}
+        table, index = "", 0
         in_multiline: str | None = None
         for number, line in enumerate(text.splitlines(), start=1):
             if in_multiline:

@@ -97,7 +97,7 @@ def load_schedule(
 
 
 def _fields(chat: ChatSpec) -> dict[str, Any]:
-    return {name: getattr(chat, name) for name in ChatSpec.__slots__}  # type: ignore[attr-defined]
+    return {name: getattr(chat, name) for name in ChatSpec.__slots__}
 
 
 def _slug(check: FileCheck, data: dict[str, Any], path: Path, slugs: dict[str, Path]) -> str:

@@ -70,6 +70,11 @@ class RecapService:
                 log.info("%s: finishing the recap of %s", chat.slug, occ.local_date)
                 self.start(chat, occ.id)
 
+    async def wait_idle(self) -> None:
+        """Wait until every recap in progress is done (the demo, tests)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
     async def stop(self) -> None:
         """Cancel recaps in progress (their state is in the database)."""
         for task in list(self._tasks):

@@ -16,6 +16,15 @@ LIVE_STATES = ("running", "paused")
 class OccurrenceStore(StoreBase):
     """Finds, creates and updates occurrences; keeps each one's X usage totals."""
 
+    def occurrences(self, chat_slug: str | None = None, *, limit: int = 100) -> list[Occurrence]:
+        """Past and current occurrences (of one chat, or all), newest first."""
+        with self._session() as s:
+            query = select(Occurrence).where(col(Occurrence.state) != "scheduled")
+            if chat_slug:
+                query = query.where(Occurrence.chat_slug == chat_slug)
+            order = col(Occurrence.scheduled_start).desc()
+            return list(s.exec(query.order_by(order).limit(limit)))
+
     def get_or_create_occurrence(
         self,
         *,

@@ -96,7 +96,8 @@ class SearchPager:
         if end_time is not None and "since_id" in window:
             ordered = [post for post in ordered if post.created_at < end_time]
             newest_id = ordered[-1].id if ordered else None
-        log.info(
+        log.log(
+            logging.INFO if ordered else logging.DEBUG,
             "x search_recent: %d posts in %d requests (newest %s)",
             len(ordered),
             requests,

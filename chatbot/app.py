@@ -1,0 +1,229 @@
+"""The composition root: builds the real objects from settings and wires them together.
+
+Only this module imports both the core (``chatbot.hosting``) and the adapters
+(``chatbot.x``, ``chatbot.discord_adapter``, ``chatbot.storage``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from chatbot.catalog import Catalog, load_catalog
+from chatbot.discord_adapter import ModeratorBot
+from chatbot.domain.posts import XUser
+from chatbot.hosting.control import HostControl
+from chatbot.hosting.host import Host
+from chatbot.hosting.leader import leadership_for
+from chatbot.hosting.notices import LoggedModerators
+from chatbot.hosting.publisher import Publisher
+from chatbot.hosting.recaps import RecapService
+from chatbot.hosting.runner import ChatRunner, RunnerDeps
+from chatbot.hosting.usage import TaggedMeter, UsageRecorder
+from chatbot.ports import Clock, XAuthError, XError
+from chatbot.scheduling import ChatScheduler
+from chatbot.settings import Settings
+from chatbot.storage.audit import StoreAuditLog
+from chatbot.storage.engine import make_engine, upgrade
+from chatbot.storage.repository import ChatStore
+from chatbot.x.client import TweepyXClient
+
+log = logging.getLogger("chatbot.app")
+
+
+class SetupError(Exception):
+    """The bot cannot start as configured; the message says what to fix."""
+
+
+def open_store(database_url: str) -> ChatStore:
+    """Connect to the database and bring its schema up to date."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    return ChatStore(engine)
+
+
+def load_chats(settings: Settings) -> Catalog:
+    """Load the chat files; log each problem (its chat is not hosted, the others are)."""
+    catalog = load_catalog(settings.chat_dir)
+    for problem in catalog.problems:
+        log.error("%s (run `chatbot check` for every problem)", problem)
+    if not catalog.enabled_chats():
+        log.warning("No valid enabled chat in %s: nothing to host", settings.chat_dir.resolve())
+    return catalog
+
+
+def x_client(
+    settings: Settings, meter: TaggedMeter, now: Callable[[], datetime] | None = None
+) -> TweepyXClient:
+    """The tweepy client from the X credentials in the settings."""
+    if not settings.has_x_credentials:
+        raise SetupError(
+            "X credentials are missing: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and "
+            "X_ACCESS_TOKEN_SECRET in .env (see README: hosting a real chat), "
+            "or try `chatbot demo`, which needs none."
+        )
+
+    def secret(value: object) -> str:
+        return value.get_secret_value() if value is not None else ""  # type: ignore[attr-defined]
+
+    return TweepyXClient(
+        consumer_key=secret(settings.x_api_key),
+        consumer_secret=secret(settings.x_api_secret),
+        access_token=secret(settings.x_access_token),
+        access_token_secret=secret(settings.x_access_token_secret),
+        base_url=settings.x_api_base_url,
+        meter=meter,
+        now=now,
+    )
+
+
+@dataclass
+class Hosting:
+    """Everything a running host is made of."""
+
+    deps: RunnerDeps
+    host: Host
+    recaps: RecapService
+    control: HostControl
+    moderators: LoggedModerators
+    bot: ModeratorBot | None = None
+
+
+def wire(
+    settings: Settings,
+    *,
+    catalog: Catalog,
+    store: ChatStore,
+    x: TweepyXClient,
+    meter: TaggedMeter,
+    host_user: XUser,
+    clock: Clock,
+    discord_endpoints: tuple[str, str] | None = None,
+) -> Hosting:
+    """Build the host, its recap service, its controls and (with a token) the Discord bot."""
+    usage = UsageRecorder(store, meter)
+    moderators = LoggedModerators()
+    deps = RunnerDeps(
+        store=store,
+        x=x,
+        moderators=moderators,
+        clock=clock,
+        host_user=host_user,
+        usage=usage,
+        publisher=Publisher(store=store, x=x, usage=usage),
+        poll_seconds=settings.poll_seconds,
+    )
+    recaps = RecapService(
+        catalog=catalog, deps=deps, out_dir=settings.recaps, prices=settings.prices
+    )
+
+    async def finished(runner: ChatRunner) -> None:
+        recaps.start(runner.chat, runner.occurrence_id)
+
+    host = Host(catalog=catalog, deps=deps, on_finished=finished)
+    control = HostControl(host=host, recaps=recaps)
+    hosting = Hosting(deps, host, recaps, control, moderators)
+    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    if token and settings.discord_guild_id and settings.discord_channel_id:
+        api_base, gateway = discord_endpoints or (None, None)
+        hosting.bot = ModeratorBot(
+            token=token,
+            guild_id=settings.discord_guild_id,
+            channel_id=settings.discord_channel_id,
+            moderator_roles=settings.moderator_roles,
+            control=control,
+            audit=StoreAuditLog(store, now=clock.now),
+            api_base=api_base,
+            gateway_url=gateway,
+        )
+        moderators.inner = hosting.bot.channel
+    elif token:
+        log.warning("DISCORD_TOKEN is set but DISCORD_GUILD_ID or DISCORD_CHANNEL_ID is not")
+    return hosting
+
+
+async def start(hosting: Hosting, *, schedule: bool = True) -> ChatScheduler | None:
+    """Connect Discord (in the background), resume chats and recaps, plan the schedule."""
+    if hosting.bot is not None:
+        await hosting.bot.start()
+    await hosting.host.resume_all()
+    hosting.recaps.resume_pending()
+    if not schedule:
+        return None
+    scheduler = ChatScheduler(hosting.host)
+    scheduler.start()
+    return scheduler
+
+
+async def stop(hosting: Hosting, scheduler: ChatScheduler | None) -> None:
+    """Stop firing jobs, stop the chats (their state is saved), disconnect."""
+    if scheduler is not None:
+        scheduler.shutdown()
+    await hosting.host.stop()
+    await hosting.recaps.stop()
+    if hosting.bot is not None:
+        await hosting.bot.close()
+
+
+async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) -> int:
+    """``chatbot run``: host every enabled chat until stopped; return the exit status."""
+    from chatbot.hosting.clock import SystemClock
+
+    stop_event = stop_event or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop_event.set)
+    catalog = load_chats(settings)
+    store = await asyncio.to_thread(open_store, settings.database)
+    meter = TaggedMeter()
+    x = x_client(settings, meter)
+    leadership = leadership_for(settings.database)
+    try:
+        log.info("Waiting to lead: %s", leadership.describe())
+        if not await _first(leadership.acquire(), stop_event.wait()):
+            return 0
+        try:
+            me = await x.me()
+        except XAuthError as exc:
+            raise SetupError(f"X refused the credentials in .env: {exc}") from exc
+        except XError as exc:
+            raise SetupError(f"X could not be reached at {settings.x_api_base_url}: {exc}") from exc
+        log.info("Posting as @%s; hosting %d chat(s)", me.username, len(catalog.enabled_chats()))
+        hosting = wire(
+            settings,
+            catalog=catalog,
+            store=store,
+            x=x,
+            meter=meter,
+            host_user=me,
+            clock=SystemClock(),
+        )
+        scheduler = await start(hosting)
+        try:
+            kept = await _first(stop_event.wait(), leadership.lost())
+        finally:
+            await stop(hosting, scheduler)
+        if not kept:
+            log.error("Lost the database lock: stopping so another process can host")
+            return 3
+        return 0
+    finally:
+        await x.close()
+        leadership.release()
+
+
+async def _first(wanted: Awaitable[object], other: Awaitable[object]) -> bool:
+    """Await two coroutines until one finishes; True when ``wanted`` finished first."""
+    first = asyncio.ensure_future(wanted)
+    second = asyncio.ensure_future(other)
+    done, pending = await asyncio.wait({first, second}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return first in done

@@ -1,0 +1,183 @@
+"""``chatbot demo``: a whole chat in accelerated time against the bundled X emulator.
+
+No account and no network: the emulator runs on 127.0.0.1, simulated
+participants answer the questions, SQLite lives in the data folder. The demo
+hosts the first enabled chat of the chat files (the shipped #SMBchat) through
+the same host, runner, collector and recap code as ``chatbot run``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from chatbot.app import load_chats, open_store, start, stop, wire
+from chatbot.domain.chat import ChatSpec
+from chatbot.domain.posts import XUser
+from chatbot.hosting.clock import AcceleratedClock
+from chatbot.hosting.recaps import RecapService
+from chatbot.hosting.runner import ChatRunner
+from chatbot.hosting.usage import TaggedMeter
+from chatbot.settings import Settings
+from chatbot.simulation import SPAMMER, Crowd
+from chatbot.x.client import TweepyXClient
+from chatbot.x.emulator import HOST_USER_ID, HOST_USERNAME, XEmulator
+
+BAR = 30
+
+
+def demo_chat(chat: ChatSpec) -> ChatSpec:
+    """The chat as the demo runs it: short grace and recap delay, no approval step."""
+    recap = replace(chat.recap, delay_minutes=1, require_approval=False, post_to_x=True)
+    return replace(chat, grace_minutes=5, recap=recap, host=HOST_USERNAME)
+
+
+def fresh_database(data_dir: Path) -> str:
+    """A new SQLite file for this demo run (a real chat's database is never touched)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = data_dir / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{db.resolve()}"
+
+
+class Progress:
+    """Prints each post the bot makes and, on a terminal, a live progress bar."""
+
+    def __init__(self, out: TextIO, runner: ChatRunner, clock: AcceleratedClock) -> None:
+        self.out, self.runner, self.clock = out, runner, clock
+        self.live = out.isatty()
+        self.shown: set[str] = set()
+
+    def update(self) -> None:
+        runner = self.runner
+        for step in runner.flow.steps:
+            if step.status == "posted" and step.key not in self.shown:
+                self.shown.add(step.key)
+                text = runner.texts.for_step(step).replace("\n", " ")
+                minute = datetime.fromisoformat(step.posted_at or "") - runner.flow.start
+                self.say(f"  +{int(minute.total_seconds() // 60):2d} min  {text[:110]}")
+        if self.live:
+            self.out.write("\r" + self.bar())
+            self.out.flush()
+
+    def bar(self) -> str:
+        flow, now = self.runner.flow, self.clock.now()
+        span = (flow.end - flow.start).total_seconds()
+        done = min(max((now - flow.start).total_seconds() / span, 0.0), 1.0)
+        filled = int(done * BAR)
+        posts, people = self.runner.deps.store.count_collected(self.runner.occurrence_id)
+        question = f"Q{flow.current_question}" if flow.current_question else "welcome"
+        return (
+            f"  [{'#' * filled}{'.' * (BAR - filled)}] {int(done * 100):3d}%  {question:>7}  "
+            f"{posts} posts from {people} people "
+        )
+
+    def say(self, text: str) -> None:
+        """Print a line above the progress bar."""
+        if self.live:
+            self.out.write("\r" + " " * (BAR + 60) + "\r")
+        print(text, file=self.out, flush=True)
+
+
+async def run_demo(
+    settings: Settings,
+    *,
+    speed: float = 60.0,
+    seed: int = 7,
+    people: int = 32,
+    out: TextIO = sys.stdout,
+) -> int:
+    """Host one chat on the emulator in accelerated time; print the recap. Exit status."""
+    catalog = load_chats(settings)
+    chats = catalog.enabled_chats()
+    if not chats:
+        print(f"No valid enabled chat under {settings.chat_dir.resolve()}", file=out)
+        return 1
+    chat = demo_chat(chats[0])
+    catalog.chats = {chat.slug: chat}
+    clock = AcceleratedClock(datetime.now(UTC).replace(microsecond=0), speed)
+    settings = settings.model_copy(update={"database_url": fresh_database(settings.data_dir)})
+    store = await asyncio.to_thread(open_store, settings.database)
+    emulator = XEmulator(now=clock.now, end_time_min_age_seconds=0)
+    await emulator.start("127.0.0.1", 0)
+    meter = TaggedMeter()
+    x = TweepyXClient(
+        consumer_key="demo",
+        consumer_secret="demo",
+        access_token=f"{HOST_USER_ID}-demo",
+        access_token_secret="demo",
+        base_url=emulator.base_url,
+        meter=meter,
+        now=clock.now,
+    )
+    crowd = Crowd(emulator, chat.hashtag, HOST_USER_ID, seed=seed, size=people)
+    hosting = wire(
+        settings,
+        catalog=catalog,
+        store=store,
+        x=x,
+        meter=meter,
+        host_user=XUser(HOST_USER_ID, HOST_USERNAME),
+        clock=clock,
+    )
+    print(
+        f"Demo: hosting {chat.hashtag} on a local X emulator ({emulator.base_url}), "
+        f"{len(crowd.people)} simulated participants, one minute every {60 / speed:.1f} s.",
+        file=out,
+    )
+    try:
+        await start(hosting, schedule=False)
+        runner = await hosting.host.start_now(chat)
+        assert runner is not None
+        progress = Progress(out, runner, clock)
+        crowd_task = asyncio.create_task(_crowd(crowd, runner, clock))
+        hidden = False
+        while chat.slug in hosting.host.runners:
+            progress.update()
+            if not hidden and runner.flow.current_question >= 2:
+                # A moderator spots the spammer and hides them, as one would from Discord.
+                result = await hosting.control.hide(SPAMMER[0])
+                progress.say(f"  [moderator] /chat hide @{SPAMMER[0]}: {result.message}")
+                hidden = True
+            await asyncio.sleep(0.2)
+        progress.update()
+        crowd_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await crowd_task
+        print("\n  Chat closed; collecting late answers is done. Building the recap…", file=out)
+        await hosting.recaps.wait_idle()
+        return _report(hosting.recaps, chat, runner, out)
+    finally:
+        await stop(hosting, None)
+        await x.close()
+        await emulator.stop()
+
+
+async def _crowd(crowd: Crowd, runner: ChatRunner, clock: AcceleratedClock) -> None:
+    """Participants post while the chat runs, busier once questions are out."""
+    while runner.flow.status != "ended":
+        intensity = 0.08 if runner.flow.current_question else 0.02
+        crowd.act(clock.now(), intensity=intensity)
+        await clock.sleep(20)
+
+
+def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out: TextIO) -> int:
+    store = runner.deps.store
+    occurrence = store.get_occurrence(runner.occurrence_id)
+    assert occurrence is not None
+    posts = [p for p in store.bot_posts(runner.occurrence_id) if p.key.startswith("recap-")]
+    folder = recaps.out_dir / chat.slug / occurrence.local_date
+    print(f"\nRecap thread posted on the emulator ({len(posts)} posts):\n", file=out)
+    for post in sorted(posts, key=lambda p: int(p.key.split("-")[1])):
+        print(f"  {post.text}\n", file=out)
+    print("Recap files:", file=out)
+    for name in ("recap.md", "recap.html", "posts.csv", "activity.png"):
+        print(f"  {folder / name}", file=out)
+    print(f"\n{recaps.cost_line(occurrence)}", file=out)
+    return 0 if occurrence.recap_state == "published" else 1

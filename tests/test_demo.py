@@ -1,0 +1,70 @@
+"""`chatbot demo`: a whole chat on the local emulator, then the recap, as a new user sees it."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from chatbot.demo import run_demo
+from chatbot.settings import load_settings
+from chatbot.simulation import SPAMMER
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_demo_hosts_a_whole_chat_and_publishes_its_recap(tmp_path: Path) -> None:
+    settings = load_settings(None, CHATBOT_DATA_DIR=tmp_path, CHATBOT_CHAT_DIR=ROOT)
+    out = io.StringIO()
+
+    status = asyncio.run(run_demo(settings, speed=900, people=12, out=out))
+
+    text = out.getvalue()
+    assert status == 0, text
+    for number in range(1, 7):
+        assert f"  Q{number}: " in text
+    assert f"/chat hide @{SPAMMER[0]}" in text
+    assert "Recap thread posted on the emulator" in text
+    folder = next((tmp_path / "recaps" / "smbchat").iterdir())
+    recap = (folder / "recap.md").read_text(encoding="utf-8")
+    assert "ana\\_bakes" in recap and SPAMMER[0].replace("_", "\\_") not in recap
+    with (folder / "posts.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) > 50
+    authors = {row["author"] for row in rows}
+    assert "ana_bakes" in authors and SPAMMER[0] not in authors
+    assert (folder / "activity.png").stat().st_size > 1000
+
+    # The demo's database is a normal one: the other commands read it.
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    env["CHATBOT_DATA_DIR"] = str(tmp_path)
+    history = subprocess.run(
+        [sys.executable, "-m", "chatbot", "history"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert history.returncode == 0, history.stderr
+    row = history.stdout.splitlines()[1].split()
+    assert row[0] == "smbchat" and row[2] == "ended" and row[-1] == "published"
+    # Collected posts: the recap's, plus the spammer's few from before the hide.
+    assert len(rows) <= int(row[3]) <= len(rows) + 10 and row[-2].startswith("$")
+
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "chatbot", "recap", "smbchat"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "--- post 1/" in rebuilt.stdout and "Nothing was posted" in rebuilt.stdout

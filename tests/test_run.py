@@ -1,0 +1,183 @@
+"""`chatbot run` and `chatbot emulator` as processes, the way a host runs them."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.dbfixtures import pg_url  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[1]
+BAD_SCHEDULE = """slug = "marschat"
+title = "Mars"
+hashtag = "#MarsChat"
+host = "@SMBchatHost"
+timezone = "Mars/Olympus_Mons"
+question_set = "smb/engaging-customers"
+[recurrence]
+weekday = "Tuesday"
+time = "20:00"
+"""
+
+
+class Process:
+    """A child process whose stderr lines are read as they come."""
+
+    def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "chatbot", *args],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._queue.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        """Return the first line containing ``text`` (fails after ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        for line in self.lines:
+            if text in line:
+                return line
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            self.lines.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no line with {text!r} in:\n" + "\n".join(self.lines))
+
+    def has(self, text: str) -> bool:
+        while not self._queue.empty():
+            self.lines.append(self._queue.get())
+        return any(text in line for line in self.lines)
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def chat_dir(tmp_path: Path) -> Path:
+    """The shipped chat files plus one schedule with a time zone that does not exist."""
+    folder = tmp_path / "chats"
+    shutil.copytree(ROOT / "schedules", folder / "schedules")
+    shutil.copytree(ROOT / "questions", folder / "questions")
+    (folder / "schedules" / "mars.toml").write_text(BAD_SCHEDULE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def emulator_url() -> Iterator[str]:
+    """`chatbot emulator` on a free port."""
+    port = free_port()
+    emulator = Process(["emulator", "--port", str(port)], dict(os.environ), ROOT)
+    try:
+        emulator.wait_for(f"127.0.0.1:{port}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        emulator.stop()
+
+
+def bot_env(tmp_path: Path, chat_dir: Path, emulator_url: str, database: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("X_", "DISCORD_"))}
+    env.update(
+        X_API_KEY="key",
+        X_API_SECRET="secret-value-1",
+        X_ACCESS_TOKEN="1500000000000000001-token",
+        X_ACCESS_TOKEN_SECRET="secret-value-2",
+        X_API_BASE_URL=emulator_url,
+        CHATBOT_CHAT_DIR=str(chat_dir),
+        CHATBOT_DATA_DIR=str(tmp_path / "data"),
+        DATABASE_URL=database,
+        CHATBOT_LOG_LEVEL="INFO",
+    )
+    return env
+
+
+def test_run_without_x_credentials_says_what_to_set(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("X_")}
+    env["CHATBOT_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "chatbot", "--env-file", str(tmp_path / "none"), "run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "X_API_KEY" in result.stderr and "chatbot demo" in result.stderr
+
+
+def test_run_hosts_the_good_chats_and_names_the_bad_file(
+    tmp_path: Path, chat_dir: Path, emulator_url: str
+) -> None:
+    database = f"sqlite:///{tmp_path / 'bot.db'}"
+    bot = Process(["run"], bot_env(tmp_path, chat_dir, emulator_url, database), ROOT)
+    try:
+        bot.wait_for("Posting as @SMBchatHost; hosting 1 chat(s)")
+        bot.wait_for("smbchat: next chat at")
+        errors = [line for line in bot.lines if " ERROR " in line]
+        assert len(errors) == 1, errors
+        assert "mars.toml:5:" in errors[0] and "Mars/Olympus_Mons" in errors[0]
+        assert not bot.has("secret-value")
+    finally:
+        assert bot.stop() == 0
+
+
+@pytest.mark.postgres
+def test_two_runs_on_one_postgres_only_one_hosts_and_the_other_takes_over(
+    tmp_path: Path,
+    chat_dir: Path,
+    emulator_url: str,
+    pg_url: str,  # noqa: F811
+) -> None:
+    env = bot_env(tmp_path, chat_dir, emulator_url, pg_url)
+    first = Process(["run"], env, ROOT)
+    first.wait_for("Posting as @SMBchatHost")
+    second = Process(["run"], env, ROOT)
+    try:
+        second.wait_for("standing by")
+        time.sleep(1.0)
+        assert not second.has("Posting as")
+        first.proc.kill()  # no clean shutdown: the lock goes with the connection
+        first.proc.wait()
+        second.wait_for("Posting as @SMBchatHost", timeout=20)
+    finally:
+        first.stop()
+        assert second.stop() == 0
