@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import shutil
@@ -11,7 +12,9 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -181,3 +184,38 @@ def test_two_runs_on_one_postgres_only_one_hosts_and_the_other_takes_over(
     finally:
         first.stop()
         assert second.stop() == 0
+
+
+def test_transcript_builds_files_for_a_chat_the_bot_did_not_host(
+    tmp_path: Path, chat_dir: Path, emulator_url: str
+) -> None:
+    def add(author: str, text: str, minutes_ago: int, **refs: str) -> str:
+        moment = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+        body = {"author": author, "text": text, "created_at": moment.isoformat(), **refs}
+        request = urllib.request.Request(
+            f"{emulator_url}/_emulator/posts",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return str(json.load(response)["id"])
+
+    question = add("other_host", "Q1: What's your best tip? #OtherChat", 50)
+    add("ana_bakes", "A1: reply fast <script>alert(1)</script> #OtherChat", 45)
+    add("bo_builds", "Same here! #OtherChat", 44, reply_to=question)
+    add("cleo_codes", "A1: too early #OtherChat", 200)  # before --start
+    start = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    end = datetime.now(UTC).isoformat()
+    env = bot_env(tmp_path, chat_dir, emulator_url, f"sqlite:///{tmp_path / 'x.db'}")
+    result = subprocess.run(
+        [sys.executable, "-m", "chatbot", "transcript", "#OtherChat", "--start", start,
+         "--end", end, "--host", "@other_host"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Read 3 posts in 1 requests" in result.stdout
+    html = next((tmp_path / "data" / "recaps" / "transcripts").rglob("recap.html"))
+    page = html.read_text(encoding="utf-8")
+    assert "ana_bakes" in page and "bo_builds" in page and "cleo_codes" not in page
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
