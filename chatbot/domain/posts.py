@@ -57,3 +57,5 @@ class SearchBatch:
     posts: list[XPost]
     newest_id: int | None
     requests: int
+    rate_remaining: int | None = None  # searches left in X's current rate-limit window
+    rate_reset: datetime | None = None  # when that window resets

@@ -31,6 +31,7 @@ class Collector:
         self.query = f"{chat.hashtag} -is:retweet"
         self._next_poll: datetime | None = None
         self._backoff = 1
+        self._rate: tuple[int | None, datetime | None] = (None, None)
 
     def seconds_to_next_poll(self, now: datetime) -> float:
         """Seconds until the next search is due."""
@@ -59,9 +60,29 @@ class Collector:
                 "%s: collection failed, polling %dx slower: %s", self.chat.slug, self._backoff, exc
             )
             new = []
-        interval = timedelta(seconds=self.deps.poll_seconds * self._backoff)
-        self._next_poll = self.deps.clock.now() + interval
+        now = self.deps.clock.now()
+        self._next_poll = now + self.interval(now)
         return new
+
+    def interval(self, now: datetime) -> timedelta:
+        """The wait before the next search: the poll interval, longer after failures, and
+        stretched so the searches left in X's rate-limit window last until it resets."""
+        interval = timedelta(seconds=self.deps.poll_seconds * self._backoff)
+        remaining, reset = self._rate
+        if remaining is None or reset is None or reset <= now:
+            return interval
+        left = reset - now
+        spread = left if remaining <= 0 else left / (remaining + 1)
+        if spread > interval:
+            log.info(
+                "%s: %s searches left until %s; polling every %.0f s",
+                self.chat.slug,
+                remaining,
+                reset.isoformat(timespec="seconds"),
+                spread.total_seconds(),
+            )
+            return spread
+        return interval
 
     async def collect(self) -> list[XPost]:
         """One collection pass: read new posts, assign, store with since_id, mirror."""
@@ -97,6 +118,7 @@ class Collector:
             now=deps.clock.now(),
             host_user_id=deps.host_user.id,
         )
+        self._rate = (batch.rate_remaining, batch.rate_reset)
         if batch.newest_id and (occ.since_id is None or batch.newest_id > occ.since_id):
             occ.since_id = batch.newest_id
         if assignments:

@@ -19,7 +19,13 @@ from chatbot.x import convert
 from chatbot.x.meter import Meter
 from chatbot.x.retry import DuplicateContent, Retrier, RetryPolicy, Sleep
 from chatbot.x.search import SearchPager
-from chatbot.x.session import X_API, OAuth1Credentials, build_session, upload_media
+from chatbot.x.session import (
+    X_API,
+    OAuth1Credentials,
+    RateLimits,
+    build_session,
+    upload_media,
+)
 
 log = logging.getLogger("chatbot.x")
 FIELDS: dict[str, Any] = {
@@ -72,10 +78,13 @@ class TweepyXClient:
         self._session: aiohttp.ClientSession | None = None
         self._me: XUser | None = None
         self._duplicate_lookback = duplicate_lookback
+        self.rate_limits = RateLimits()
 
     def _ensure_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = build_session(self.base_url, timeout_seconds=self.policy.timeout)
+            self._session = build_session(
+                self.base_url, timeout_seconds=self.policy.timeout, limits=self.rate_limits
+            )
             self._api.session = self._session
         return self._session
 

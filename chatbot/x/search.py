@@ -14,6 +14,7 @@ from chatbot.x.snowflake import snowflake_time
 if TYPE_CHECKING:
     from chatbot.x.client import TweepyXClient
 
+SEARCH_PATH = "/2/tweets/search/recent"
 log = logging.getLogger("chatbot.x")
 SEARCH_WINDOW = timedelta(days=7)
 # X refuses an end_time closer than 10 s to the request, and start_time/since_id older than 7 d.
@@ -103,7 +104,14 @@ class SearchPager:
             requests,
             newest_id,
         )
-        return SearchBatch(posts=ordered, newest_id=newest_id, requests=requests)
+        limit = self.client.rate_limits.get(SEARCH_PATH)
+        return SearchBatch(
+            posts=ordered,
+            newest_id=newest_id,
+            requests=requests,
+            rate_remaining=limit.remaining if limit else None,
+            rate_reset=limit.reset if limit else None,
+        )
 
 
 def _fields() -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +42,58 @@ def rewrite_middleware(base_url: str) -> aiohttp.ClientMiddlewareType:
     return rewrite
 
 
-def build_session(base_url: str, *, timeout_seconds: float) -> aiohttp.ClientSession:
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """X's rate-limit headers of an endpoint's latest response."""
+
+    limit: int
+    remaining: int
+    reset: datetime
+
+
+class RateLimits:
+    """The latest rate-limit headers per endpoint path (e.g. '/2/tweets/search/recent')."""
+
+    def __init__(self) -> None:
+        self._by_path: dict[str, RateLimit] = {}
+
+    def get(self, path: str) -> RateLimit | None:
+        """The latest limits seen for ``path``, if X sent any."""
+        return self._by_path.get(path)
+
+    def middleware(self) -> aiohttp.ClientMiddlewareType:
+        """A client middleware that records the headers of every response."""
+
+        async def record(
+            request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+        ) -> aiohttp.ClientResponse:
+            response = await handler(request)
+            headers = response.headers
+            try:
+                limit = RateLimit(
+                    int(headers["x-rate-limit-limit"]),
+                    int(headers["x-rate-limit-remaining"]),
+                    datetime.fromtimestamp(int(headers["x-rate-limit-reset"]), UTC),
+                )
+            except (KeyError, ValueError):
+                return response
+            self._by_path[request.url.path] = limit
+            return response
+
+        return record
+
+
+def build_session(
+    base_url: str, *, timeout_seconds: float, limits: RateLimits | None = None
+) -> aiohttp.ClientSession:
     """Return the session tweepy will use; rewrites the host unless it is X's own."""
-    middlewares = () if URL(base_url) == URL(X_API) else (rewrite_middleware(base_url),)
+    middlewares: list[aiohttp.ClientMiddlewareType] = []
+    if URL(base_url) != URL(X_API):
+        middlewares.append(rewrite_middleware(base_url))
+    if limits is not None:
+        middlewares.append(limits.middleware())
     return aiohttp.ClientSession(
-        timeout=aiohttp.ClientTimeout(total=timeout_seconds), middlewares=middlewares
+        timeout=aiohttp.ClientTimeout(total=timeout_seconds), middlewares=tuple(middlewares)
     )
 
 
