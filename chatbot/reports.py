@@ -12,7 +12,7 @@ from chatbot.hosting.clock import SystemClock
 from chatbot.hosting.usage import TaggedMeter
 from chatbot.ports import XError
 from chatbot.recap import Recap, build_recap
-from chatbot.recap.model import Usage
+from chatbot.recap.load import usage_of
 from chatbot.recap.stats import cost_dollars
 from chatbot.recap.transcript import build_transcript_from_x
 from chatbot.settings import Settings
@@ -139,13 +139,7 @@ async def history_command(
     for occ in rows:
         assert occ.id is not None
         posts, people = store.count_collected(occ.id)
-        row = store.usage(occ.id)
-        usage = Usage(
-            requests=row.requests,
-            posts_read=row.posts_read,
-            posts_created=row.posts_created,
-            posts_with_url=row.posts_with_url,
-        )
+        usage = usage_of(store, occ.id)
         print(
             f"{occ.chat_slug:<14}{occ.local_date:<12}{occ.state:<10}{posts:>7}{people:>8}"
             f"{usage.posts_read:>8}{usage.posts_created:>6}"

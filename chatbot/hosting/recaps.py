@@ -22,7 +22,7 @@ from chatbot.recap import (
     publish_recap,
     refresh_metrics,
 )
-from chatbot.recap.model import Usage
+from chatbot.recap.load import usage_of
 from chatbot.recap.stats import cost_dollars
 from chatbot.storage.tables import Occurrence
 
@@ -174,13 +174,7 @@ class RecapService:
     def cost_line(self, occurrence: Occurrence) -> str:
         """One sentence on what the occurrence cost on X so far."""
         assert occurrence.id is not None
-        row = self.deps.store.usage(occurrence.id)
-        usage = Usage(
-            requests=row.requests,
-            posts_read=row.posts_read,
-            posts_created=row.posts_created,
-            posts_with_url=row.posts_with_url,
-        )
+        usage = usage_of(self.deps.store, occurrence.id)
         return (
             f"This chat used {usage.posts_read} post reads and {usage.posts_created} posts on X "
             f"(${cost_dollars(usage, self.prices)})."

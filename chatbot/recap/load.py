@@ -40,7 +40,6 @@ def load_record(
             followers=person.followers_count if person else 0,
             is_new=bool(person and person.first_occurrence_id == occurrence_id),
         )
-    usage = store.usage(occurrence_id)
     return ChatRecord(
         slug=chat.slug,
         title=qset.title or chat.title,
@@ -51,12 +50,7 @@ def load_record(
         question_times=_question_times(store, occ, host_rows),
         posts=posts,
         people=people,
-        usage=Usage(
-            requests=usage.requests,
-            posts_read=usage.posts_read,
-            posts_created=usage.posts_created,
-            posts_with_url=usage.posts_with_url,
-        ),
+        usage=usage_of(store, occurrence_id),
         hidden=hidden,
     )
 
@@ -100,3 +94,14 @@ def _question_times(
         if bot_post.state == "sent" and bot_post.sent_at and key[:1] == "q" and key[1:].isdigit():
             times[int(key[1:])] = bot_post.sent_at
     return dict(sorted(times.items()))
+
+
+def usage_of(store: ChatStore, occurrence_id: int) -> Usage:
+    """What an occurrence used on X so far, from its stored totals."""
+    row = store.usage(occurrence_id)
+    return Usage(
+        requests=row.requests,
+        posts_read=row.posts_read,
+        posts_created=row.posts_created,
+        posts_with_url=row.posts_with_url,
+    )
