@@ -104,6 +104,7 @@ def wire(
     host_user: XUser,
     clock: Clock,
     discord_endpoints: tuple[str, str] | None = None,
+    discord_retry_max_delay: float = 60.0,
 ) -> Hosting:
     """Build the host, its recap service, its controls and (with a token) the Discord bot."""
     usage = UsageRecorder(store, meter)
@@ -140,6 +141,7 @@ def wire(
             audit=StoreAuditLog(store, now=clock.now),
             api_base=api_base,
             gateway_url=gateway,
+            retry_max_delay=discord_retry_max_delay,
         )
         moderators.inner = hosting.bot.channel
     elif token:

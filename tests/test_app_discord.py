@@ -23,7 +23,6 @@ from chatbot.discord_adapter import ModeratorBot
 from chatbot.hosting.clock import ManualClock
 from chatbot.hosting.usage import TaggedMeter
 from chatbot.settings import Settings, load_settings
-from chatbot.storage.audit import StoreAuditLog
 from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import ChatStore
 from chatbot.storage.tables import Occurrence
@@ -169,7 +168,7 @@ async def launch(
     """Wire and start the app; wait until Discord is connected and the chat's threads exist."""
     launched: list[App] = []
 
-    async def go(*, retry_max_delay: float | None = None) -> App:
+    async def go(*, retry_max_delay: float = 60.0) -> App:
         settings = discord_settings(tmp_path)
         meter = TaggedMeter()
         x = make_x(emulator, clock, meter)
@@ -182,26 +181,10 @@ async def launch(
             host_user=await x.me(),
             clock=clock,
             discord_endpoints=(fake_discord.api_base, fake_discord.gateway_url),
+            # Short retries so the feed catches up quickly after an outage (gateway resumes
+            # use discord.py's own backoff either way).
+            discord_retry_max_delay=retry_max_delay,
         )
-        if retry_max_delay is not None:
-            # wire() keeps ModeratorBot's default retry delays (up to 60 s) for the feed, the
-            # threads and re-logins; rebuild the bot as wire() does, with short ones, so the
-            # feed catches up quickly after an outage. (Gateway resumes use discord.py's own
-            # backoff either way.)
-            assert settings.discord_token and settings.discord_guild_id
-            assert settings.discord_channel_id
-            hosting.bot = ModeratorBot(
-                token=settings.discord_token.get_secret_value(),
-                guild_id=settings.discord_guild_id,
-                channel_id=settings.discord_channel_id,
-                moderator_roles=settings.moderator_roles,
-                control=hosting.control,
-                audit=StoreAuditLog(store, now=clock.now),
-                api_base=fake_discord.api_base,
-                gateway_url=fake_discord.gateway_url,
-                retry_max_delay=retry_max_delay,
-            )
-            hosting.moderators.inner = hosting.bot.channel
         app = App(hosting, x, clock, emulator, fake_discord, store)
         launched.append(app)
         assert await start(hosting, schedule=False) is None
