@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.chat import ChatSpec, QuestionSet
-from chatbot.domain.control import ControlResult
 from chatbot.domain.flow import Flow, Notice, Post, Step
 from chatbot.domain.posts import XUser
 from chatbot.hosting.collector import Collector
+from chatbot.hosting.commands import ModeratorCommands
 from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.texts import TextMaker
 from chatbot.hosting.usage import UsageRecorder
 from chatbot.ports import Clock, ModeratorChannel, XClient
-from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
-from chatbot.render.posts import question_text
 from chatbot.storage.repository import ChatStore
 from chatbot.storage.tables import Occurrence
 
@@ -47,7 +43,7 @@ class RunnerDeps:
     poll_seconds: float = 15.0
 
 
-class ChatRunner:
+class ChatRunner(ModeratorCommands):
     """Runs one chat occurrence: posts its steps when due and collects its posts."""
 
     def __init__(
@@ -206,118 +202,3 @@ class ChatRunner:
             self.occurrence_id, state=state, flow=self.flow.to_json()
         )
         self.collector.occurrence = self.occurrence
-
-    # -- moderator commands (Discord and the CLI call these through HostControl) --
-    async def _command(self, change: Callable[[datetime], ControlResult]) -> ControlResult:
-        """Apply a change to the flow, save it, post what became due, wake the loop."""
-        async with self.lock:
-            if self.flow.status == "ended":
-                return ControlResult(False, f"{self.chat.hashtag} has ended.")
-            result = change(self.deps.clock.now())
-            if result.ok:
-                self.save()
-                await self._advance()
-        self.wake()
-        return result
-
-    async def next_now(self) -> ControlResult:
-        """Post the next question (or last call, or closing) now; the rest shift."""
-
-        def change(now: datetime) -> ControlResult:
-            if self.flow.status == "paused":
-                return ControlResult(False, "The chat is paused: resume it first.")
-            what = self.flow.next_now(now)
-            return ControlResult(True, f"Posting {what} now; what follows moves up.")
-
-        return await self._command(change)
-
-    async def pause(self) -> ControlResult:
-        """Hold every post until resumed (collection goes on)."""
-
-        def change(now: datetime) -> ControlResult:
-            if not self.flow.pause(now):
-                return ControlResult(False, "The chat is already paused.")
-            return ControlResult(True, f"{self.chat.hashtag} paused; answers are still collected.")
-
-        return await self._command(change)
-
-    async def resume(self) -> ControlResult:
-        """Carry on after a pause; everything still to come moves by the pause's length."""
-
-        def change(now: datetime) -> ControlResult:
-            held = self.flow.resume(now)
-            if held is None:
-                return ControlResult(False, "The chat is not paused.")
-            minutes = round(held.total_seconds() / 60, 1)
-            return ControlResult(True, f"Resumed; the rest of the chat moved by {minutes} min.")
-
-        return await self._command(change)
-
-    async def skip(self) -> ControlResult:
-        """Drop the next planned question."""
-
-        def change(now: datetime) -> ControlResult:
-            upcoming = self.flow.next_step()
-            skipped = self.flow.skip()
-            if not skipped:
-                return ControlResult(False, "The next post is not a question; nothing skipped.")
-            text = self.texts.for_step(upcoming) if upcoming else ""
-            return ControlResult(True, f"Skipped the next question: {text}")
-
-        return await self._command(change)
-
-    async def extend(self, minutes: int) -> ControlResult:
-        """Give the current question, and the chat, more minutes."""
-
-        def change(now: datetime) -> ControlResult:
-            self.flow.extend(minutes)
-            end = self.flow.end.astimezone(ZoneInfo(self.chat.timezone)).strftime("%H:%M")
-            return ControlResult(True, f"Extended by {minutes} min; the chat now ends at {end}.")
-
-        return await self._command(change)
-
-    async def ask(self, text: str) -> ControlResult:
-        """Post an ad-hoc question now; it takes the next number."""
-
-        def change(now: datetime) -> ControlResult:
-            number = self.flow.current_question + 1
-            post = question_text(number, text, self.chat.hashtag)
-            length = weighted_length(post)
-            if length > MAX_WEIGHTED_LENGTH:
-                return ControlResult(
-                    False,
-                    f"As Q{number} with the hashtag that post is {length} characters as X "
-                    f"counts them (limit {MAX_WEIGHTED_LENGTH}); shorten it.",
-                )
-            self.flow.ask(text, now)
-            return ControlResult(True, f"Posting Q{number} now: {post}")
-
-        return await self._command(change)
-
-    async def end(self) -> ControlResult:
-        """Close the chat now: the closing post goes out, remaining questions are dropped."""
-
-        def change(now: datetime) -> ControlResult:
-            self.flow.finish(now)
-            return ControlResult(True, f"Closing {self.chat.hashtag} now.")
-
-        return await self._command(change)
-
-    def hide(self, username: str, *, by: str) -> ControlResult:
-        """Keep a user out of collection, the live feed and the recap."""
-        handle = username.strip().lstrip("@")
-        self.deps.store.hide_user(
-            chat_slug=self.chat.slug, username=handle, by=by, now=self.deps.clock.now()
-        )
-        self.collector.assigner.hide(handle)
-        return ControlResult(True, f"@{handle} is hidden from {self.chat.hashtag}.")
-
-    def unhide(self, username: str) -> ControlResult:
-        """Collect a hidden user's posts again (posts made while hidden stay out)."""
-        handle = username.strip().lstrip("@")
-        if not self.deps.store.unhide_user(chat_slug=self.chat.slug, username=handle):
-            return ControlResult(False, f"@{handle} was not hidden.")
-        self.collector.assigner.hidden.discard(handle.lower())
-        return ControlResult(
-            True, f"@{handle} is shown again; posts made while hidden were not collected."
-        )
