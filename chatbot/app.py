@@ -29,6 +29,7 @@ from chatbot.ports import Clock, XAuthError, XError
 from chatbot.scheduling import ChatScheduler
 from chatbot.settings import Settings
 from chatbot.storage.audit import StoreAuditLog
+from chatbot.storage.discord_threads import StoreThreadStore
 from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import ChatStore
 from chatbot.x.client import TweepyXClient
@@ -142,6 +143,7 @@ def wire(
             api_base=api_base,
             gateway_url=gateway,
             retry_max_delay=discord_retry_max_delay,
+            thread_store=StoreThreadStore(store),
         )
         moderators.inner = hosting.bot.channel
     elif token:

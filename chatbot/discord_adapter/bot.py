@@ -18,6 +18,7 @@ from chatbot.discord_adapter.feed import DiscordModeratorChannel
 from chatbot.discord_adapter.hide_button import HideAuthorButton
 from chatbot.discord_adapter.moderation import Moderation
 from chatbot.discord_adapter.text import NO_MENTIONS
+from chatbot.discord_adapter.threads import ThreadStore
 from chatbot.ports import AuditLog, ChatControl
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class ModeratorBot:
         flush_interval: float = 2.0,
         max_pending: int = 500,
         retry_max_delay: float = 60.0,
+        thread_store: ThreadStore | None = None,
     ) -> None:
         self._token = token.strip()
         self._api_base = api_base
@@ -85,6 +87,7 @@ class ModeratorBot:
             flush_interval=flush_interval,
             max_pending=max_pending,
             retry_max_delay=retry_max_delay,
+            thread_store=thread_store,
         )
         self._client: _Client | None = None
         self._logged_in = False

@@ -10,7 +10,7 @@ import discord
 from chatbot.discord_adapter.hide_button import hide_view
 from chatbot.discord_adapter.outbox import Entry, Outbox
 from chatbot.discord_adapter.text import NO_MENTIONS, clean, shorten, split_message
-from chatbot.discord_adapter.threads import ThreadDirectory
+from chatbot.discord_adapter.threads import ThreadDirectory, ThreadStore
 from chatbot.domain.control import MirroredAnswer
 
 log = logging.getLogger(__name__)
@@ -30,12 +30,16 @@ class DiscordModeratorChannel:
         flush_interval: float = 2.0,
         max_pending: int = 500,
         retry_max_delay: float = 30.0,
+        thread_store: ThreadStore | None = None,
     ) -> None:
         self._channel_id = channel_id
         self._client = client
         self.enabled = True
         self._threads = ThreadDirectory(
-            channel_id=channel_id, client=self._ready_client, retry_max_delay=retry_max_delay
+            channel_id=channel_id,
+            client=self._ready_client,
+            retry_max_delay=retry_max_delay,
+            store=thread_store,
         )
         self._outbox = Outbox(
             send=self._send,

@@ -180,3 +180,22 @@ class ScheduleState(SQLModel, table=True):
     chat_slug: str = Field(primary_key=True)
     paused: bool = False
     skip_date: str | None = None  # local date (YYYY-MM-DD) of an occurrence not to host
+
+
+class DiscordThread(SQLModel, table=True):
+    """A Discord thread the bot opened for an occurrence, so a restarted bot finds it again.
+
+    ``question_number`` 0 is the general-answers thread, whose row also keeps the
+    announcement message it hangs from (saved first, before the thread exists).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    question_number: int = 0
+    channel_id: int = Field(sa_column=_big(nullable=False))
+    thread_id: int | None = Field(default=None, sa_column=_big())
+    announcement_id: int | None = Field(default=None, sa_column=_big())
+
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "question_number", name="uq_discord_thread"),
+    )
