@@ -142,8 +142,9 @@ async def search_recent(request: web.Request) -> web.Response:
     if "next_token" in query:
         token_id = decode_token(query["next_token"], "next_token")
         older_than = token_id if older_than is None else min(older_than, token_id)
+    # One more than a page tells _page_body whether a next_token is needed.
     found = state.store.search(
-        tree, newer_than=since_id, older_than=older_than, start=start, end=end
+        tree, newer_than=since_id, older_than=older_than, start=start, end=end, limit=size + 1
     )
     return json_response(_page_body(state, found, size, fields, "next_token"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -9,7 +10,7 @@ from typing import Any
 
 from chatbot.x.emulator.entities import ProcessedText, process_text
 from chatbot.x.emulator.query import Node, PostFacts, words_of
-from chatbot.x.snowflake import SnowflakeGenerator
+from chatbot.x.snowflake import SnowflakeGenerator, snowflake_at
 
 HOST_USER_ID = 1500000000000000001
 HOST_USERNAME = "SMBchatHost"
@@ -62,6 +63,9 @@ class Store:
         self.users: dict[int, StoredUser] = {}
         self.posts: dict[int, StoredPost] = {}
         self.media: dict[int, dict[str, Any]] = {}
+        # Indexes, so a post or a search costs what it returns, not the size of the world.
+        self._ids_by_name: dict[str, int] = {}
+        self._post_ids: list[int] = []  # every post id ever added, ascending
         self.host_id = HOST_USER_ID
         self.add_user(HOST_USERNAME, name="SMB Chat Host", user_id=HOST_USER_ID)
 
@@ -88,12 +92,13 @@ class Store:
             verified=verified,
         )
         self.users[uid] = user
+        self._ids_by_name[username.lower()] = uid
         return user
 
     def user_by_username(self, username: str) -> StoredUser | None:
         """Return the account with this username, ignoring case."""
-        wanted = username.lstrip("@").lower()
-        return next((u for u in self.users.values() if u.username.lower() == wanted), None)
+        uid = self._ids_by_name.get(username.lstrip("@").lower())
+        return self.users.get(uid) if uid is not None else None
 
     def add_post(
         self,
@@ -114,14 +119,13 @@ class Store:
         if retweet_of is not None and retweet_of in self.posts:
             original = self.posts[retweet_of]
             text = f"RT @{self.users[original.author_id].username}: {original.text}"
-        by_name = {u.username.lower(): u.id for u in self.users.values()}
         post = StoredPost(
             id=post_id,
             author_id=author_id,
             text="",
             created_at=moment,
             conversation_id=parent.conversation_id if parent else post_id,
-            processed=process_text(text, by_name),
+            processed=process_text(text, self._ids_by_name),
             in_reply_to_post_id=reply_to,
             in_reply_to_user_id=parent.author_id if parent else None,
             quoted_post_id=quote_of,
@@ -132,6 +136,10 @@ class Store:
         )
         post.text = post.processed.text
         self.posts[post_id] = post
+        if not self._post_ids or post_id > self._post_ids[-1]:
+            self._post_ids.append(post_id)
+        else:
+            bisect.insort(self._post_ids, post_id)
         if parent is not None:
             parent.metrics["reply_count"] += 1
         if quote_of in self.posts:
@@ -169,18 +177,33 @@ class Store:
         older_than: int | None,
         start: datetime,
         end: datetime,
+        limit: int | None = None,
     ) -> list[StoredPost]:
-        """Return matching posts, newest first; retweets are never returned (X, 2026)."""
-        found = [
-            post
-            for post in self.posts.values()
-            if post.retweet_of is None
-            and start <= post.created_at < end
-            and (newer_than is None or post.id > newer_than)
-            and (older_than is None or post.id < older_than)
-            and tree.matches(self.facts(post))
-        ]
-        found.sort(key=lambda post: post.id, reverse=True)
+        """Return matching posts, newest first (at most ``limit``); never retweets (X, 2026).
+
+        Walks the ids in the window newest first and stops at ``limit``: a post's id
+        encodes its creation millisecond, so the window's ids lie between
+        ``snowflake_at(start)`` and ``snowflake_at(end + 1 ms)``.
+        """
+        low = snowflake_at(start)
+        if newer_than is not None:
+            low = max(low, newer_than + 1)
+        high = snowflake_at(end + timedelta(milliseconds=1))
+        if older_than is not None:
+            high = min(high, older_than)
+        ids = self._post_ids
+        found: list[StoredPost] = []
+        for index in range(bisect.bisect_left(ids, high) - 1, bisect.bisect_left(ids, low) - 1, -1):
+            post = self.posts.get(ids[index])
+            if (
+                post is not None  # deleted
+                and post.retweet_of is None
+                and start <= post.created_at < end
+                and tree.matches(self.facts(post))
+            ):
+                found.append(post)
+                if limit is not None and len(found) >= limit:
+                    break
         return found
 
     def timeline(self, user_id: int) -> list[StoredPost]:
