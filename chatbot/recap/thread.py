@@ -99,7 +99,8 @@ def choose_shoutouts(record: ChatRecord, stats: ChatStats, *, budget: int) -> Sh
     people = sorted(record.people.values(), key=lambda p: p.username.lower())
     top = [c.username for c in stats.top_contributors[:3]]
     new = [p.username for p in people if p.is_new and p.username not in top]
-    others = [p.username for p in people if p.username not in top and p.username not in new]
+    named = {*top, *new}  # a set: looking names up in the list was quadratic in people
+    others = [p.username for p in people if p.username not in named]
     room = max(budget, 0)
     top = top[:room]
     new = new[: room - len(top)]
