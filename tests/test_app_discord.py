@@ -77,7 +77,8 @@ class App:
         deadline = time.monotonic() + within
         calm = 0
         while calm < 3:  # three quiet looks in a row, so a loop just woken is not missed
-            busy = self.clock.sleeping < len(self.hosting.host.runners)
+            # Each chat has two loops: posting and collecting.
+            busy = self.clock.sleeping < 2 * len(self.hosting.host.runners)
             calm = 0 if busy else calm + 1
             if time.monotonic() > deadline:
                 raise AssertionError(f"the chat loop was still busy after {within}s")

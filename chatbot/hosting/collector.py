@@ -119,8 +119,10 @@ class Collector:
             host_user_id=deps.host_user.id,
         )
         self._rate = (batch.rate_remaining, batch.rate_reset)
-        if batch.newest_id and (occ.since_id is None or batch.newest_id > occ.since_id):
-            occ.since_id = batch.newest_id
+        # The runner may have swapped in a fresh occurrence row while we searched.
+        current = self.occurrence
+        if batch.newest_id and (current.since_id is None or batch.newest_id > current.since_id):
+            current.since_id = batch.newest_id
         if assignments:
             await self._mirror(new, assignments)
         return new

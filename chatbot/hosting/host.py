@@ -164,9 +164,7 @@ class Host:
     async def _drive(self, runner: ChatRunner) -> None:
         slug = runner.chat.slug
         try:
-            while not runner.finished:
-                await runner.step()
-                await runner.wait()
+            await runner.run()
             if self.on_finished:
                 await self.on_finished(runner)
         except asyncio.CancelledError:

@@ -101,6 +101,26 @@ class ChatRunner(ModeratorCommands):
             waits.append((self.flow.due(step) - now).total_seconds())
         return max(0.05, min(waits))
 
+    async def run(self) -> None:
+        """Drive the chat until it is finished. Posting and collecting run side by side, so
+        a slow search (waiting out X's rate limit, a long backlog) never holds a post back."""
+        collecting = asyncio.create_task(self._collect_loop(), name=f"collect-{self.chat.slug}")
+        try:
+            while not self.finished:
+                await self.advance()
+                if collecting.done():
+                    collecting.result()  # a failed collector stops the chat loudly
+                await self.wait()
+        finally:
+            collecting.cancel()
+            await asyncio.gather(collecting, return_exceptions=True)
+
+    async def _collect_loop(self) -> None:
+        clock = self.deps.clock
+        while not self.finished:
+            await self.collector.collect_if_due()
+            await clock.sleep(max(0.05, self.collector.seconds_to_next_poll(clock.now())))
+
     async def wait(self) -> None:
         """Sleep until the next event, or until a moderator command changes the plan."""
         self._wake.clear()
