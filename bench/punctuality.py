@@ -327,8 +327,8 @@ def report(run: Run, args: argparse.Namespace) -> None:
         )
         blocked = sum((b - a).total_seconds() for a, b in run.waits)
         print(
-            f"the runner waited for X (chat time) {spans}: {blocked:,.0f} s in all, when no "
-            "post could go out"
+            f"the collector waited for X (chat time) {spans}: {blocked:,.0f} s in all "
+            "(posting goes on meanwhile)"
         )
     for notice in run.notices:
         print(f"moderators were told: {notice}")
