@@ -66,8 +66,12 @@ class XClient(Protocol):
         since_id: int | None,
         start_time: datetime | None = None,
         end_time: datetime | None = None,
+        until_id: int | None = None,
     ) -> SearchBatch:
-        """Return every post matching ``query`` newer than ``since_id``, oldest first."""
+        """Return every post matching ``query`` newer than ``since_id``, oldest first.
+
+        ``until_id`` reads on below the oldest post of a pass that stopped early.
+        """
         ...
 
     async def get_posts(self, ids: Sequence[int]) -> list[XPost]:

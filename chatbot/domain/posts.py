@@ -52,10 +52,23 @@ class XPost:
 
 @dataclass(frozen=True, slots=True)
 class SearchBatch:
-    """What one collection pass returned: new posts oldest first, and the newest id seen."""
+    """What one collection pass returned: new posts oldest first, and the newest id seen.
+
+    A pass that stopped early (X failed part-way, or the page cap was reached) read
+    every matching post from the newest down to ``resume_below``; the older ones, down
+    to ``since_id``, are still to be read with ``until_id=resume_below``. ``error``
+    says why it stopped, if it failed.
+    """
 
     posts: list[XPost]
     newest_id: int | None
     requests: int
     rate_remaining: int | None = None  # searches left in X's current rate-limit window
     rate_reset: datetime | None = None  # when that window resets
+    resume_below: int | None = None
+    error: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """True when the pass read everything down to ``since_id``."""
+        return self.resume_below is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,15 @@ EARLY = timedelta(minutes=15)  # people say hello before the start
 MAX_BACKOFF = 8  # times the poll interval, when X keeps refusing
 
 
+@dataclass(frozen=True)
+class Backlog:
+    """Posts still to read after a pass stopped early: those between the stored
+    ``since_id`` and ``until_id``. ``since_id`` moves to ``newest_id`` once they are in."""
+
+    until_id: int
+    newest_id: int
+
+
 class Collector:
     """Polls recent search for the hashtag with ``since_id``; nothing is read twice."""
 
@@ -32,6 +42,11 @@ class Collector:
         self._next_poll: datetime | None = None
         self._backoff = 1
         self._rate: tuple[int | None, datetime | None] = (None, None)
+        self._last_error = ""
+        assert occurrence.id is not None
+        # Stored posts newer than since_id: an earlier process stopped part-way through a pass.
+        left = deps.store.collected_above(occurrence.id, occurrence.since_id)
+        self.backlog = Backlog(until_id=left[0], newest_id=left[1]) if left else None
 
     def seconds_to_next_poll(self, now: datetime) -> float:
         """Seconds until the next search is due."""
@@ -40,9 +55,9 @@ class Collector:
         return (self._next_poll - now).total_seconds()
 
     def collecting(self, now: datetime) -> bool:
-        """True from the chat's start until its grace period ends."""
+        """True from the chat's start until its grace period ends and nothing is left unread."""
         until = self.occurrence.collect_until
-        return until is None or now < until
+        return until is None or now < until or self.backlog is not None
 
     async def collect_if_due(self) -> list[XPost]:
         """Search when the poll interval has passed; return the new posts."""
@@ -53,13 +68,19 @@ class Collector:
             return []
         try:
             new = await self.collect()
-            self._backoff = 1
+            error = self._last_error  # failed part-way: what was read is kept
         except XError as exc:
+            new, error = [], str(exc)
+        if error:
             self._backoff = min(MAX_BACKOFF, self._backoff * 2)
             log.warning(
-                "%s: collection failed, polling %dx slower: %s", self.chat.slug, self._backoff, exc
+                "%s: collection failed, polling %dx slower: %s",
+                self.chat.slug,
+                self._backoff,
+                error,
             )
-            new = []
+        else:
+            self._backoff = 1
         now = self.deps.clock.now()
         self._next_poll = now + self.interval(now)
         return new
@@ -85,14 +106,38 @@ class Collector:
         return interval
 
     async def collect(self) -> list[XPost]:
-        """One collection pass: read new posts, assign, store with since_id, mirror."""
+        """One collection pass: read new posts, assign, store with since_id, mirror.
+
+        A pass that stops early (X failed part-way, or too many pages) keeps what it
+        read and leaves ``since_id`` where it was; the next pass reads on below its
+        oldest post (the backlog) before ``since_id`` moves up to the newest post.
+        """
         deps, occ = self.deps, self.occurrence
         assert occ.id is not None
-        since_id = occ.since_id
+        since_id, backlog = occ.since_id, self.backlog
         start_time = None if since_id else occ.scheduled_start - EARLY
         batch = await deps.usage.track(
-            occ.id, deps.x.search_recent(self.query, since_id=since_id, start_time=start_time)
+            occ.id,
+            deps.x.search_recent(
+                self.query,
+                since_id=since_id,
+                start_time=start_time,
+                until_id=backlog.until_id if backlog else None,
+            ),
         )
+        top = backlog.newest_id if backlog else batch.newest_id
+        self._last_error = batch.error
+        if batch.resume_below is not None and top is not None:
+            self.backlog = Backlog(until_id=batch.resume_below, newest_id=top)
+            claimed = None
+            log.warning(
+                "%s: %d posts read; older ones are still to read (below %d)",
+                self.chat.slug,
+                len(batch.posts),
+                batch.resume_below,
+            )
+        else:
+            self.backlog, claimed = None, top
         posts = [
             p
             for p in deps.store.unseen(batch.posts)
@@ -114,15 +159,15 @@ class Collector:
             occurrence_id=occ.id,
             posts=posts,
             answers=rows,
-            since_id=batch.newest_id,
+            since_id=claimed,
             now=deps.clock.now(),
             host_user_id=deps.host_user.id,
         )
         self._rate = (batch.rate_remaining, batch.rate_reset)
         # The runner may have swapped in a fresh occurrence row while we searched.
         current = self.occurrence
-        if batch.newest_id and (current.since_id is None or batch.newest_id > current.since_id):
-            current.since_id = batch.newest_id
+        if claimed and (current.since_id is None or claimed > current.since_id):
+            current.since_id = claimed
         if assignments:
             await self._mirror(new, assignments)
         return new

@@ -138,9 +138,15 @@ class ChatRunner(ModeratorCommands):
 
     @property
     def finished(self) -> bool:
-        """True once the chat has closed and its collection window is over."""
+        """True once the chat has closed, its collection window is over and every post in
+        it has been read."""
         until = self.occurrence.collect_until
-        return self.flow.status == "ended" and until is not None and self.deps.clock.now() >= until
+        return (
+            self.flow.status == "ended"
+            and until is not None
+            and self.deps.clock.now() >= until
+            and self.collector.backlog is None
+        )
 
     # -- posting ---------------------------------------------------------------
     async def advance(self) -> None:

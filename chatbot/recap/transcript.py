@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from chatbot.domain.answers import AnswerAssigner, question_number_of_host_post
 from chatbot.domain.chat import RecapOptions
 from chatbot.domain.posts import XPost
-from chatbot.ports import XClient
+from chatbot.ports import XClient, XError
 from chatbot.recap.build import Recap, write_recap
 from chatbot.recap.model import ChatPost, ChatRecord, Person, Usage, redact_hidden
 
@@ -119,17 +119,31 @@ async def build_transcript_from_x(
     hidden: Iterable[str] = (),
 ) -> Recap:
     """Read a chat's posts once from X's recent search and write the recap files for it."""
-    batch = await x.search_recent(
-        f"{hashtag} -is:retweet", since_id=None, start_time=start, end_time=end
-    )
+    posts: dict[int, XPost] = {}
+    requests, until_id = 0, None
+    while True:
+        batch = await x.search_recent(
+            f"{hashtag} -is:retweet",
+            since_id=None,
+            start_time=start,
+            end_time=end,
+            until_id=until_id,
+        )
+        posts.update((p.id, p) for p in batch.posts)
+        requests += batch.requests
+        if batch.error:
+            raise XError(f"X failed after {len(posts)} posts of {hashtag}: {batch.error}")
+        if batch.resume_below is None:
+            break
+        until_id = batch.resume_below  # a long chat: read on below the oldest post so far
     record = record_from_posts(
-        batch.posts,
+        sorted(posts.values(), key=lambda p: p.id),
         hashtag=hashtag,
         start=start,
         timezone=timezone,
         host_username=host_username,
         hidden=hidden,
-        requests=batch.requests,
+        requests=requests,
     )
     # Drawing and writing files is blocking work: keep it off the event loop.
     return await asyncio.to_thread(write_recap, record, out_dir=out_dir, options=RecapOptions())

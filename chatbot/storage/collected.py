@@ -122,6 +122,21 @@ class CollectedStore(StoreBase):
             query = select(CollectedPost).where(CollectedPost.occurrence_id == occurrence_id)
             return list(s.exec(query.order_by(col(CollectedPost.id))))
 
+    def collected_above(self, occurrence_id: int, since_id: int | None) -> tuple[int, int] | None:
+        """Return the (oldest, newest) ids of an occurrence's posts above ``since_id``.
+
+        Posts above ``since_id`` are left by a collection pass that stopped early:
+        the posts below the oldest of them are still to be read.
+        """
+        with self._session() as s:
+            query = select(func.min(CollectedPost.id), func.max(CollectedPost.id)).where(
+                CollectedPost.occurrence_id == occurrence_id
+            )
+            if since_id is not None:
+                query = query.where(col(CollectedPost.id) > since_id)
+            low, high = s.exec(query).one()
+            return None if low is None else (int(low), int(high))
+
     def count_collected(self, occurrence_id: int) -> tuple[int, int]:
         """Return (posts, distinct authors) collected for an occurrence."""
         with self._session() as s:

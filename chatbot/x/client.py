@@ -182,10 +182,16 @@ class TweepyXClient:
         since_id: int | None,
         start_time: datetime | None = None,
         end_time: datetime | None = None,
+        until_id: int | None = None,
     ) -> SearchBatch:
-        """Return every post matching ``query`` newer than ``since_id``, oldest first."""
+        """Return every post matching ``query`` newer than ``since_id``, oldest first.
+
+        ``until_id`` reads on below the oldest post of a pass that stopped early.
+        """
         pager = SearchPager(self, query)
-        return await pager.collect(since_id=since_id, start_time=start_time, end_time=end_time)
+        return await pager.collect(
+            since_id=since_id, start_time=start_time, end_time=end_time, until_id=until_id
+        )
 
     async def get_posts(self, ids: Sequence[int]) -> list[XPost]:
         """Look posts up by id, 100 per request; ids X cannot find are left out."""

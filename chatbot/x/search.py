@@ -8,8 +8,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from chatbot.domain.posts import SearchBatch, XPost
+from chatbot.ports import XError
 from chatbot.x import convert
-from chatbot.x.snowflake import snowflake_time
+from chatbot.x.snowflake import snowflake_at, snowflake_time
 
 if TYPE_CHECKING:
     from chatbot.x.client import TweepyXClient
@@ -20,7 +21,7 @@ SEARCH_WINDOW = timedelta(days=7)
 # X refuses an end_time closer than 10 s to the request, and start_time/since_id older than 7 d.
 END_TIME_MARGIN = timedelta(seconds=11)
 START_TIME_MARGIN = timedelta(minutes=1)
-MAX_PAGES = 100
+MAX_PAGES = 100  # a pass stops here (10,000 posts) and the next one reads on below
 
 
 class SearchPager:
@@ -31,14 +32,28 @@ class SearchPager:
         self.query = query
 
     def _window(
-        self, since_id: int | None, start_time: datetime | None, end_time: datetime | None
+        self,
+        since_id: int | None,
+        start_time: datetime | None,
+        end_time: datetime | None,
+        until_id: int | None,
     ) -> dict[str, Any] | None:
         """Return the time/id parameters X accepts, or None when the window is empty."""
         now = self.client.now()
         oldest = now - SEARCH_WINDOW + START_TIME_MARGIN
+        if until_id is not None and since_id is None and start_time is not None:
+            # X takes ids or times, never both: the start becomes the id X would give it.
+            since_id = snowflake_at(max(start_time, oldest)) - 1
         if since_id is not None and snowflake_time(since_id) > oldest:
             # X refuses since_id together with start_time or end_time: ids win.
-            return {"since_id": since_id}
+            ids = {"since_id": since_id}
+            if until_id is not None:
+                ids["until_id"] = until_id
+            return ids
+        if until_id is not None:
+            # Times only: end just after the until post (a few may be read again, none lost).
+            until = snowflake_time(until_id) + timedelta(seconds=1)
+            end_time = until if end_time is None else min(end_time, until)
         params: dict[str, Any] = {}
         start = max(start_time, oldest) if start_time is not None else None
         if since_id is not None:
@@ -59,9 +74,16 @@ class SearchPager:
         since_id: int | None,
         start_time: datetime | None = None,
         end_time: datetime | None = None,
+        until_id: int | None = None,
+        max_pages: int = MAX_PAGES,
     ) -> SearchBatch:
-        """Return all new matching posts oldest first, the batch's newest id, and requests."""
-        window = self._window(since_id, start_time, end_time)
+        """Return the matching posts oldest first, the batch's newest id, and requests.
+
+        Pages run from the newest post down. When X fails after the first page, or
+        ``max_pages`` is reached, the posts read so far are returned in a batch that
+        is not ``complete``: nothing already paid for is thrown away.
+        """
+        window = self._window(since_id, start_time, end_time, until_id)
         if window is None:
             return SearchBatch(posts=[], newest_id=None, requests=0)
         api = self.client.api
@@ -69,16 +91,33 @@ class SearchPager:
         newest_id: int | None = None
         requests = 0
         token: str | None = None
+        error = ""
         while True:
             params = dict(window, max_results=100, **_fields())
             if token:
                 params["next_token"] = token
-            body = await self.client.call(
-                "search_recent",
-                partial(
-                    api.search_recent_tweets, self.query, user_auth=self.client.user_auth, **params
-                ),
-            )
+            try:
+                body = await self.client.call(
+                    "search_recent",
+                    partial(
+                        api.search_recent_tweets,
+                        self.query,
+                        user_auth=self.client.user_auth,
+                        **params,
+                    ),
+                )
+            except XError as exc:
+                if not posts:
+                    raise
+                error = str(exc)
+                log.warning(
+                    "x search_recent: page %d of %r failed; keeping the %d posts read: %s",
+                    requests + 1,
+                    self.query,
+                    len(posts),
+                    exc,
+                )
+                break
             requests += 1
             meta = body.get("meta") or {}
             if requests == 1 and meta.get("newest_id"):
@@ -89,11 +128,16 @@ class SearchPager:
             token = meta.get("next_token")
             if not token:
                 break
-            if requests >= MAX_PAGES:
-                # A runaway guard: older unread posts of this pass are skipped.
-                log.error("x search_recent: stopped after %d pages of %r", requests, self.query)
+            if requests >= max_pages and posts:
+                log.warning(
+                    "x search_recent: %d pages of %r in one pass; the older posts come next pass",
+                    requests,
+                    self.query,
+                )
                 break
         ordered = sorted(posts.values(), key=lambda post: post.id)
+        complete = not token and not error
+        resume_below = None if complete else ordered[0].id
         if end_time is not None and "since_id" in window:
             ordered = [post for post in ordered if post.created_at < end_time]
             newest_id = ordered[-1].id if ordered else None
@@ -111,6 +155,8 @@ class SearchPager:
             requests=requests,
             rate_remaining=limit.remaining if limit else None,
             rate_reset=limit.reset if limit else None,
+            resume_below=resume_below,
+            error=error,
         )
 
 

@@ -132,3 +132,34 @@ async def test_a_restart_after_a_long_outage_joins_late_and_drops_what_no_longer
     assert any("dropped" in n for n in rig.moderators.notices)
     assert_text = [p["text"][:2] for p in bot_posts(rig)][-2:]
     assert assert_text == ["⏰ ", "Th"]
+
+
+async def test_a_search_failing_part_way_then_a_crash_loses_no_answer_and_reads_none_twice(
+    rig: Rig,
+) -> None:
+    runner = await run_chat(rig, None, T0 + timedelta(minutes=6))  # welcome, rules, Q1
+    occurrence = rig.store.get_occurrence(runner.occurrence_id)
+    since_before = occurrence.since_id
+    answers = [
+        rig.emulator.add_post(f"fan{i % 40}", f"A1: idea number {i} #SMBchat") for i in range(350)
+    ]
+    # X answers the first page of the next pass, then fails every retry of the second.
+    rig.emulator.inject_errors(4, status=503, after=1)
+    await rig.clock.advance(timedelta(seconds=20))
+    await runner.step()
+    stored = {p.id for p in rig.store.collected_posts(runner.occurrence_id)}
+    assert set(answers[-100:]) <= stored and not set(answers[:-100]) & stored
+    # since_id stays put while older posts are unread, so a crash now cannot skip them.
+    assert rig.store.get_occurrence(runner.occurrence_id).since_id == since_before
+
+    runner = await restart(rig)
+    assert runner is not None and runner.collector.backlog is not None
+    await rig.clock.advance(timedelta(minutes=2))
+    await runner.step()
+    stored = {p.id for p in rig.store.collected_posts(runner.occurrence_id)}
+    assert set(answers) <= stored
+    assert rig.store.get_occurrence(runner.occurrence_id).since_id == answers[-1]
+    assert runner.collector.backlog is None
+    assert {a.post_id for a in rig.store.answers(runner.occurrence_id) if a.question_number == 1} \
+        >= set(answers)  # fmt: skip
+    assert [rig.emulator.request_log.returned_ids[i] for i in answers] == [1] * len(answers)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from chatbot.domain.posts import XUser
 from chatbot.x.client import TweepyXClient
 from chatbot.x.emulator import HOST_USER_ID, XEmulator
+from chatbot.x.search import SearchPager
 
 
 async def test_search_converts_posts_to_domain_objects(
@@ -97,3 +98,40 @@ async def test_meter_prices_reads_and_posts(emulator: XEmulator, client: TweepyX
     assert usage.posts_returned == 6 and usage.posts_billed == 3
     assert usage.cost() == Decimal("0.23")  # 3 reads × .005 + 1 plain × .015 + 1 with URL × .20
     assert usage.requests == 4
+
+
+async def test_a_pass_failing_part_way_keeps_its_pages_and_reads_on_below(
+    emulator: XEmulator, client: TweepyXClient
+) -> None:
+    first = emulator.add_post("ana", "hello #SMBchat")
+    since_id = (await client.search_recent("#SMBchat", since_id=None)).newest_id
+    added = [emulator.add_post(f"user{i % 9}", f"A1 answer {i} #SMBchat") for i in range(350)]
+    # Page 1 is answered, then page 2 fails on every attempt the client makes.
+    emulator.inject_errors(client.policy.max_attempts, status=503, after=1)
+    stopped = await client.search_recent("#SMBchat", since_id=since_id)
+    assert [p.id for p in stopped.posts] == added[-100:]
+    assert stopped.resume_below == added[-100] and "503" in stopped.error
+    assert stopped.newest_id == added[-1]
+    rest = await client.search_recent("#SMBchat", since_id=since_id, until_id=stopped.resume_below)
+    assert rest.complete and not rest.error
+    assert [p.id for p in rest.posts] == added[:-100]
+    assert first not in {p.id for p in rest.posts}
+    assert set(emulator.request_log.returned_ids.values()) == {1}
+    assert emulator.billed_reads() == 351
+
+
+async def test_a_pass_stops_at_the_page_cap_and_the_next_reads_the_rest(
+    emulator: XEmulator, client: TweepyXClient
+) -> None:
+    added = [emulator.add_post(f"user{i % 9}", f"A{i % 4} #SMBchat") for i in range(450)]
+    pager = SearchPager(client, "#SMBchat -is:retweet")
+    start = datetime.now(UTC) - timedelta(hours=1)
+    first = await pager.collect(since_id=None, start_time=start, max_pages=2)
+    assert not first.complete and first.requests == 2 and first.error == ""
+    assert [p.id for p in first.posts] == added[-200:]
+    # No since_id yet (the first pass of a chat): the rest is read by time, below the cap.
+    rest = await pager.collect(since_id=None, start_time=start, until_id=first.resume_below)
+    assert rest.complete
+    read = {p.id for p in first.posts} | {p.id for p in rest.posts}
+    assert read == set(added)
+    assert emulator.billed_reads() == 450

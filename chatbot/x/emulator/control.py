@@ -101,10 +101,11 @@ class ControlMixin:
         self.state.faults.rate_limit_reset_seconds = reset_in_seconds
 
     def inject_errors(
-        self, count: int = 1, *, status: int = 503, after_processing: bool = False
+        self, count: int = 1, *, status: int = 503, after_processing: bool = False, after: int = 0
     ) -> None:
-        """Answer the next ``count`` requests with ``status`` (optionally after doing the work)."""
-        self.state.faults.errors.extend([(status, after_processing)] * count)
+        """Answer ``count`` requests with ``status`` (optionally after doing the work), once
+        ``after`` more requests have been answered normally (a failure part-way through)."""
+        self.state.faults.errors.extend([None] * after + [(status, after_processing)] * count)
 
     def inject_drops(self, count: int = 1, *, after_processing: bool = False) -> None:
         """Close the connection without an answer on the next ``count`` requests."""
@@ -184,6 +185,7 @@ _ACTIONS: dict[tuple[str, str], JsonHandler] = {
         int(b.get("count", 1)),
         status=int(b.get("status", 503)),
         after_processing=bool(b.get("after_processing", False)),
+        after=int(b.get("after", 0)),
     ),
     ("POST", "/faults/drops"): lambda emu, b: emu.inject_drops(
         int(b.get("count", 1)), after_processing=bool(b.get("after_processing", False))

@@ -124,7 +124,8 @@ class Faults:
 
     rate_limited: int = 0
     rate_limit_reset_seconds: float = 60.0
-    errors: list[tuple[int, bool]] = field(default_factory=list)  # (status, after processing)
+    # (status, after processing), or None: answer this one normally
+    errors: list[tuple[int, bool] | None] = field(default_factory=list)
     drops: list[bool] = field(default_factory=list)  # after processing?
     latency_seconds: float = 0.0
     latency_count: int | None = None  # None: every request
