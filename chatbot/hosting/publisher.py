@@ -47,7 +47,7 @@ class Publisher:
         media_path: Path | None = None,
     ) -> Published:
         """Make the post ``key`` of an occurrence unless it is already on X."""
-        intent = self.store.intend_post(
+        intent, created = self.store.claim_post(
             occurrence_id=occurrence_id,
             key=key,
             text=text,
@@ -62,7 +62,7 @@ class Publisher:
             return Published("refused", None, intent.text, intent.error or "")
         try:
             post_id = None
-            if (occurrence_id, key) not in self._intended_here:
+            if not created and (occurrence_id, key) not in self._intended_here:
                 # Intended by an earlier process, which may have sent it before dying.
                 post_id = await self.usage.track(
                     occurrence_id,

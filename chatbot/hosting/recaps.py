@@ -160,6 +160,7 @@ class RecapService:
                     recap,
                     now=deps.clock.now(),
                     reply_to=closing.x_post_id if closing else None,
+                    publisher=deps.publisher,
                 ),
             )
         except RecapNotApprovedError as exc:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import math
 from datetime import datetime
-from pathlib import Path
 
+from chatbot.hosting.publisher import Publisher
+from chatbot.hosting.usage import UsageRecorder
 from chatbot.ports import XClient, XError
 from chatbot.recap.build import APPROVED, AWAITING, DRAFT, PUBLISHED, Recap
-from chatbot.recap.thread import strip_urls
 from chatbot.render.threads import is_mention
 from chatbot.storage.repository import ChatStore
 
@@ -54,10 +54,6 @@ def approve_recap(store: ChatStore, occurrence_id: int) -> str:
     return occ.recap_state
 
 
-def _has_url(text: str) -> bool:
-    return strip_urls(text) != text
-
-
 async def publish_recap(
     store: ChatStore,
     x: XClient,
@@ -65,14 +61,15 @@ async def publish_recap(
     *,
     now: datetime,
     reply_to: int | None = None,
-    record_usage: bool = False,
+    publisher: Publisher | None = None,
 ) -> list[int]:
     """Post the recap thread as a reply chain (chart on the first post); return X ids.
 
-    Each post is recorded under key ``recap-<i>`` before it is sent and marked sent
-    after, so a restart skips what is on X already and goes on from there. With
+    Each post goes through the Publisher under key ``recap-<i>``: recorded before it
+    is sent, looked up on X first if an earlier process left it half-done, so a
+    restart goes on where the thread stopped and never posts one twice. With
     approval required, only an approved recap is posted. ``reply_to`` hangs the
-    thread under a post (e.g. the closing one); ``record_usage`` as in refresh_metrics.
+    thread under a post (e.g. the closing one).
     """
     if recap.occurrence_id is None:
         raise ValueError("a recap built from X alone (transcript) is not published")
@@ -82,45 +79,25 @@ async def publish_recap(
         raise KeyError(f"no occurrence {occ_id}")
     if recap.require_approval and occ.recap_state not in (APPROVED, PUBLISHED):
         raise RecapNotApprovedError(f"recap of occurrence {occ_id} is {occ.recap_state}")
+    publisher = publisher or Publisher(store=store, x=x, usage=UsageRecorder(store, None))
     ids: list[int] = []
     previous = reply_to
     for i, text in enumerate(recap.posts, start=1):
-        media = str(recap.files.chart) if i == 1 else None
-        post = await asyncio.to_thread(
-            store.intend_post,
+        result = await publisher.publish(
             occurrence_id=occ_id,
             key=f"recap-{i}",
-            text=text,
+            text=text,  # an intent already stored keeps its text: a resumed thread goes on
             now=now,
-            reply_to_post_id=previous,
-            media_path=media,
+            reply_to=previous,
+            media_path=recap.files.chart if i == 1 else None,
         )
-        if post.state == "sent" and post.x_post_id is not None:
-            ids.append(post.x_post_id)
-            previous = post.x_post_id
-            continue
-        assert post.id is not None
-        try:
-            # The stored text wins: a resumed thread goes on as it was first intended.
-            x_id = await x.create_post(
-                post.text,
-                reply_to=previous,
-                media_path=Path(post.media_path) if post.media_path else None,
+        if result.outcome != "sent" or result.post_id is None:
+            raise XError(
+                f"recap post {i} of {len(recap.posts)} was not posted "
+                f"({result.outcome}): {result.error}"
             )
-        except XError as error:
-            await asyncio.to_thread(store.mark_failed, post.id, error=str(error))
-            raise
-        await asyncio.to_thread(store.mark_sent, post.id, x_post_id=x_id, now=now)
-        if record_usage:
-            await asyncio.to_thread(
-                store.add_usage,
-                occ_id,
-                requests=1,
-                posts_created=1,
-                posts_with_url=int(_has_url(post.text)),
-            )
-        ids.append(x_id)
-        previous = x_id
+        ids.append(result.post_id)
+        previous = result.post_id
     await asyncio.to_thread(store.update_occurrence, occ_id, recap_state=PUBLISHED)
     return ids
 

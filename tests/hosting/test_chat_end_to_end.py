@@ -92,6 +92,10 @@ async def test_the_chat_cost_is_recorded(rig: Rig) -> None:
     assert usage.posts_created == 10
     assert usage.posts_read == rig.emulator.billed_reads()
     assert usage.requests == sum(rig.emulator.request_counts().values())
+    # Ten posts cost ten creates and nothing else: without a crash, no post is looked up first.
+    counts = rig.emulator.request_counts()
+    assert counts["POST /2/tweets"] == 10
+    assert [e for e in counts if "/users/" in e and "tweets" in e] == []
 
 
 async def test_hidden_users_are_kept_out_of_collection(rig: Rig) -> None:

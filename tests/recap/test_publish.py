@@ -98,6 +98,9 @@ async def test_publish_resumes_after_a_restart_without_posting_twice(
 
     assert again == ids
     assert emulator.request_counts().get("POST /2/tweets", 0) == before  # nothing re-posted
+    # The half-done post was looked up on X before sending, not left to X's duplicate check.
+    statuses = [e.status for e in emulator.request_log.entries if e.endpoint == "POST /2/tweets"]
+    assert 403 not in statuses
     posted = host_posts(emulator)
     assert [p.submitted_text for p in posted] == recap.posts  # each exactly once, in order
     assert [p.id for p in posted] == ids

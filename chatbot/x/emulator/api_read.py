@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -23,6 +23,8 @@ from chatbot.x.emulator.query import QueryError, parse_query
 from chatbot.x.emulator.state import Auth, State
 from chatbot.x.emulator.store import SEARCH_WINDOW, StoredPost
 from chatbot.x.snowflake import snowflake_at
+
+TIMELINE_START = datetime(2010, 11, 6, 0, 0, 1, tzinfo=UTC)  # X's documented minimum
 
 STATE: web.AppKey[State] = web.AppKey("state", State)
 AUTH: web.RequestKey[Auth] = web.RequestKey("auth", Auth)
@@ -91,7 +93,8 @@ def _window(
             "Invalid use of 'since_id' or 'until_id' in conjunction with "
             "'start_time' or 'end_time'."
         )
-    if start is not None and start < oldest:
+    # Recent search serves 7 days; a user's timeline goes back to X's first days.
+    if lag and start is not None and start < oldest:
         raise InvalidRequest(
             f"Invalid 'start_time':'{query['start_time']}'. 'start_time' must be on or "
             f"after {format_param_time(oldest)}",
@@ -122,7 +125,8 @@ def _window(
             str(since_id),
         )
     default_end = now - state.settings.search_lag if lag else now
-    return start or oldest, end or default_end, since_id, until_id
+    default_start = oldest if lag else TIMELINE_START
+    return start or default_start, end or default_end, since_id, until_id
 
 
 async def search_recent(request: web.Request) -> web.Response:
