@@ -47,7 +47,7 @@ class Publisher:
         media_path: Path | None = None,
     ) -> Published:
         """Make the post ``key`` of an occurrence unless it is already on X."""
-        intent, created = self.store.claim_post(
+        intent, created = self.store.intend_post(
             occurrence_id=occurrence_id,
             key=key,
             text=text,

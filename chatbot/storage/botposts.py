@@ -27,30 +27,12 @@ class BotPostStore(StoreBase):
         now: datetime,
         reply_to_post_id: int | None = None,
         media_path: str | None = None,
-    ) -> BotPost:
-        """Record a post as intended before it is sent; an existing key is returned as is."""
-        post, _created = self.claim_post(
-            occurrence_id=occurrence_id,
-            key=key,
-            text=text,
-            now=now,
-            reply_to_post_id=reply_to_post_id,
-            media_path=media_path,
-        )
-        return post
-
-    def claim_post(
-        self,
-        *,
-        occurrence_id: int,
-        key: str,
-        text: str,
-        now: datetime,
-        reply_to_post_id: int | None = None,
-        media_path: str | None = None,
     ) -> tuple[BotPost, bool]:
-        """As ``intend_post``, and say whether this call recorded the intent (True) or
-        found one already there, perhaps left by a process that died mid-send (False)."""
+        """Record a post as intended before it is sent; an existing key is returned as is.
+
+        The flag says whether this call recorded the intent (True) or found one already
+        there, perhaps left by a process that died mid-send (False).
+        """
         with self._session() as s:
             found = s.exec(
                 select(BotPost).where(BotPost.occurrence_id == occurrence_id, BotPost.key == key)

@@ -78,7 +78,7 @@ class ChatWorld:
         when = self.at(minute)
         post_id = self._id()
         text = f"Q{number}: What is your favourite way #{number} to reach customers? #SMBchat"
-        bot = self.store.intend_post(
+        bot, _ = self.store.intend_post(
             occurrence_id=self.occurrence_id, key=f"q{number}", text=text, now=when
         )
         assert bot.id is not None

@@ -46,9 +46,12 @@ def test_one_occurrence_per_chat_and_local_date(store: ChatStore) -> None:
 
 def test_intended_post_is_recorded_once_and_keeps_its_first_text(store: ChatStore) -> None:
     occ = _occurrence(store)
-    first = store.intend_post(occurrence_id=occ.id, key="q1", text="Q1: one", now=T0)
-    again = store.intend_post(occurrence_id=occ.id, key="q1", text="Q1: changed", now=T0)
+    first, created = store.intend_post(occurrence_id=occ.id, key="q1", text="Q1: one", now=T0)
+    again, again_created = store.intend_post(
+        occurrence_id=occ.id, key="q1", text="Q1: changed", now=T0
+    )
     assert again.id == first.id and again.text == "Q1: one" and again.state == "intended"
+    assert created and not again_created  # the second caller knows it may have been sent
     sent = store.mark_sent(first.id, x_post_id=BIG, now=T0)
     assert sent.state == "sent" and store.bot_post(occ.id, "q1").x_post_id == BIG
 
