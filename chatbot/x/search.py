@@ -41,19 +41,16 @@ class SearchPager:
         """Return the time/id parameters X accepts, or None when the window is empty."""
         now = self.client.now()
         oldest = now - SEARCH_WINDOW + START_TIME_MARGIN
-        if until_id is not None and since_id is None and start_time is not None:
+        floor = since_id if since_id is not None and snowflake_time(since_id) > oldest else None
+        if floor is None and until_id is not None:
             # X takes ids or times, never both: the start becomes the id X would give it.
-            since_id = snowflake_at(max(start_time, oldest)) - 1
-        if since_id is not None and snowflake_time(since_id) > oldest:
+            floor = snowflake_at(max(start_time or oldest, oldest)) - 1
+        if floor is not None:
             # X refuses since_id together with start_time or end_time: ids win.
-            ids = {"since_id": since_id}
+            ids = {"since_id": floor}
             if until_id is not None:
                 ids["until_id"] = until_id
             return ids
-        if until_id is not None:
-            # Times only: end just after the until post (a few may be read again, none lost).
-            until = snowflake_time(until_id) + timedelta(seconds=1)
-            end_time = until if end_time is None else min(end_time, until)
         params: dict[str, Any] = {}
         start = max(start_time, oldest) if start_time is not None else None
         if since_id is not None:
