@@ -42,7 +42,6 @@ class Collector:
         self._next_poll: datetime | None = None
         self._backoff = 1
         self._rate: tuple[int | None, datetime | None] = (None, None)
-        self._last_error = ""
         assert occurrence.id is not None
         # Stored posts newer than since_id: an earlier process stopped part-way through a pass.
         left = deps.store.collected_above(occurrence.id, occurrence.since_id)
@@ -67,8 +66,7 @@ class Collector:
         if not self.collecting(now):
             return []
         try:
-            new = await self.collect()
-            error = self._last_error  # failed part-way: what was read is kept
+            new, error = await self.collect()  # an error part-way: what was read is kept
         except XError as exc:
             new, error = [], str(exc)
         if error:
@@ -105,8 +103,9 @@ class Collector:
             return spread
         return interval
 
-    async def collect(self) -> list[XPost]:
+    async def collect(self) -> tuple[list[XPost], str]:
         """One collection pass: read new posts, assign, store with since_id, mirror.
+        Returns the new posts, and X's error when the pass failed part-way.
 
         A pass that stops early (X failed part-way, or too many pages) keeps what it
         read and leaves ``since_id`` where it was; the next pass reads on below its
@@ -126,7 +125,6 @@ class Collector:
             ),
         )
         top = backlog.newest_id if backlog else batch.newest_id
-        self._last_error = batch.error
         if batch.resume_below is not None and top is not None:
             self.backlog = Backlog(until_id=batch.resume_below, newest_id=top)
             claimed = None
@@ -170,7 +168,7 @@ class Collector:
             current.since_id = claimed
         if assignments:
             await self._mirror(new, assignments)
-        return new
+        return new, batch.error
 
     async def _mirror(self, posts: list[XPost], assignments: list[Assignment]) -> None:
         by_id = {p.id: p for p in posts}
