@@ -119,7 +119,7 @@ async def build_transcript_from_x(
     hidden: Iterable[str] = (),
 ) -> Recap:
     """Read a chat's posts once from X's recent search and write the recap files for it."""
-    posts: dict[int, XPost] = {}
+    posts: list[XPost] = []
     requests, until_id = 0, None
     while True:
         batch = await x.search_recent(
@@ -129,7 +129,7 @@ async def build_transcript_from_x(
             end_time=end,
             until_id=until_id,
         )
-        posts.update((p.id, p) for p in batch.posts)
+        posts.extend(batch.posts)  # id ranges: pages and passes never overlap
         requests += batch.requests
         if batch.error:
             raise XError(f"X failed after {len(posts)} posts of {hashtag}: {batch.error}")
@@ -137,7 +137,7 @@ async def build_transcript_from_x(
             break
         until_id = batch.resume_below  # a long chat: read on below the oldest post so far
     record = record_from_posts(
-        sorted(posts.values(), key=lambda p: p.id),
+        sorted(posts, key=lambda p: p.id),
         hashtag=hashtag,
         start=start,
         timezone=timezone,
