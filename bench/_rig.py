@@ -14,6 +14,7 @@ import itertools
 import os
 import random
 import resource
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -23,11 +24,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+# The benchmarks share the tests' manual clock: put the repository on the path for it.
+_REPO = str(Path(__file__).resolve().parents[1])
+if _REPO not in sys.path:
+    sys.path.insert(0, _REPO)
+
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.domain.chat import ChatSpec
-from chatbot.domain.control import MirroredAnswer
 from chatbot.domain.flow import Flow, Post
 from chatbot.domain.posts import XUser
+from chatbot.domain.views import MirroredAnswer
+from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
 from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.runner import RunnerDeps
 from chatbot.hosting.usage import TaggedMeter, UsageRecorder
@@ -36,9 +43,9 @@ from chatbot.simulation import ANSWERS, CHATTER, LABELS, REPLIES
 from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import ChatStore
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import HOST_USER_ID, HOST_USERNAME, XEmulator
 from chatbot.x.meter import Meter
 from chatbot.x.retry import RetryPolicy
+from tests.clock import ManualClock  # noqa: F401  (the scripts take it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
 # #SMBchat's own slot: Tuesday 24 November 2026, 20:00 in New York = 01:00 UTC on the 25th.

@@ -49,13 +49,13 @@ from _rig import (
     temp_store,
 )
 
+from chatbot.clock import AcceleratedClock
 from chatbot.domain.answers import question_number_of_host_post
 from chatbot.domain.flow import POSTED
-from chatbot.hosting.clock import AcceleratedClock
+from chatbot.emulator.x import HOST_USER_ID, api_read
+from chatbot.emulator.x.store import StoredPost
 from chatbot.hosting.host import Host
 from chatbot.hosting.runner import ChatRunner
-from chatbot.x.emulator import HOST_USER_ID, api_read
-from chatbot.x.emulator.store import StoredPost
 
 LEAD = timedelta(minutes=1)  # chat time on the clock before the chat starts
 FEED_EVERY = 0.01  # real seconds between the feeder's batches

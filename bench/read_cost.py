@@ -29,6 +29,7 @@ from _rig import (
     SEARCH,
     T0,
     X_SEARCH_LIMIT,
+    ManualClock,
     Participants,
     arrival_times,
     cpu_model,
@@ -41,11 +42,10 @@ from _rig import (
     temp_store,
 )
 
-from chatbot.hosting.clock import ManualClock
+from chatbot.emulator.x import XEmulator
+from chatbot.emulator.x.traffic import RateLimiter, RequestLog
 from chatbot.hosting.collector import EARLY
 from chatbot.hosting.host import Host
-from chatbot.x.emulator import XEmulator
-from chatbot.x.emulator.traffic import RateLimiter, RequestLog
 from chatbot.x.meter import Meter
 
 STEP = timedelta(seconds=5)  # how often the manual clock moves and the runner steps

@@ -25,6 +25,7 @@ from pathlib import Path
 from _rig import (
     T0,
     GcWatch,
+    ManualClock,
     Participants,
     Timings,
     arrival_times,
@@ -42,11 +43,10 @@ from _rig import (
 import chatbot.recap.build as recap_build
 from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.posts import XPost
-from chatbot.hosting.clock import ManualClock
+from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.hosting.host import Host
 from chatbot.hosting.runner import ChatRunner
 from chatbot.recap import build_recap, refresh_metrics
-from chatbot.x.emulator import HOST_USER_ID, XEmulator
 
 POLL = timedelta(seconds=15)
 RECAP_STEPS = (

@@ -17,12 +17,11 @@ from datetime import datetime
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.discord_adapter import ModeratorBot
 from chatbot.domain.posts import XUser
-from chatbot.hosting.control import HostControl
 from chatbot.hosting.host import Host
-from chatbot.hosting.leader import leadership_for
+from chatbot.hosting.host_control import HostControl
 from chatbot.hosting.notices import LoggedModerators
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.recaps import RecapService
+from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner, RunnerDeps
 from chatbot.hosting.usage import TaggedMeter, UsageRecorder
 from chatbot.ports import Clock, XAuthError, XError
@@ -31,6 +30,7 @@ from chatbot.settings import Settings
 from chatbot.storage.audit import StoreAuditLog
 from chatbot.storage.discord_threads import StoreThreadStore
 from chatbot.storage.engine import make_engine, upgrade
+from chatbot.storage.leader import leadership_for
 from chatbot.storage.repository import ChatStore
 from chatbot.x.client import TweepyXClient
 
@@ -176,7 +176,7 @@ async def stop(hosting: Hosting, scheduler: ChatScheduler | None) -> None:
 
 async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) -> int:
     """``chatbot run``: host every enabled chat until stopped; return the exit status."""
-    from chatbot.hosting.clock import SystemClock
+    from chatbot.clock import SystemClock
 
     stop_event = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -143,7 +143,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the X API emulator until interrupted."""
-    from chatbot.x.emulator.server import serve_forever
+    from chatbot.emulator.x.server import serve_forever
 
     return _guarded(lambda: _serve(serve_forever(args.host, args.port, seed_demo=not args.empty)))
 

@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import TextIO
 
 from chatbot.app import load_chats, open_store, start, stop, wire
+from chatbot.clock import AcceleratedClock
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.posts import XUser
-from chatbot.hosting.clock import AcceleratedClock
-from chatbot.hosting.recaps import RecapService
+from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
 from chatbot.hosting.usage import TaggedMeter
 from chatbot.settings import Settings
 from chatbot.simulation import SPAMMER, Crowd
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import HOST_USER_ID, HOST_USERNAME, XEmulator
 
 BAR = 30
 

@@ -12,14 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from chatbot.domain.control import (
+from chatbot.domain.posts import SearchBatch, XPost, XUser
+from chatbot.domain.views import (
     ControlResult,
     HostStatus,
     MirroredAnswer,
     RecapPreview,
     UpcomingChat,
 )
-from chatbot.domain.posts import SearchBatch, XPost, XUser
 
 
 class XError(Exception):

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TextIO
 
 from chatbot.app import SetupError, load_chats, open_store, wire, x_client
-from chatbot.hosting.clock import SystemClock
+from chatbot.clock import SystemClock
 from chatbot.hosting.usage import TaggedMeter
 from chatbot.ports import XError
 from chatbot.recap import Recap, build_recap

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from chatbot.x.emulator import XEmulator
+from chatbot.emulator.x import XEmulator
 
 PERSONAS = [
     ("ana_bakes", "Ana · Sweet Crumbs Bakery", 1200), ("bo_builds", "Bo Builds Decks", 340),

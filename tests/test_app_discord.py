@@ -20,14 +20,14 @@ import pytest
 from chatbot.app import Hosting, start, stop, wire
 from chatbot.catalog import Catalog
 from chatbot.discord_adapter import ModeratorBot
-from chatbot.hosting.clock import ManualClock
+from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.hosting.usage import TaggedMeter
 from chatbot.settings import Settings, load_settings
 from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import ChatStore
 from chatbot.storage.tables import Occurrence
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import HOST_USER_ID, XEmulator
+from tests.clock import ManualClock
 from tests.dbfixtures import sqlite_url  # noqa: F401
 from tests.discord_adapter import fake_payloads as p
 from tests.discord_adapter.conftest import eventually, fake_discord  # noqa: F401

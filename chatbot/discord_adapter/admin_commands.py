@@ -14,7 +14,7 @@ from chatbot.discord_adapter.chat_commands import (
 )
 from chatbot.discord_adapter.moderation import Moderation, Reply
 from chatbot.discord_adapter.render import render_recap, render_schedule
-from chatbot.domain.control import ControlResult
+from chatbot.domain.views import ControlResult
 
 
 def build_recap_group(moderation: Moderation) -> app_commands.Group:

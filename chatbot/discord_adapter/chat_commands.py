@@ -10,7 +10,7 @@ from discord import app_commands
 from chatbot.discord_adapter.moderation import Moderation, Reply
 from chatbot.discord_adapter.render import render_status
 from chatbot.discord_adapter.text import clean
-from chatbot.domain.control import ControlResult
+from chatbot.domain.views import ControlResult
 from chatbot.ports import ChatControl
 from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
 

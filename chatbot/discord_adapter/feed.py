@@ -11,7 +11,7 @@ from chatbot.discord_adapter.hide_button import hide_view
 from chatbot.discord_adapter.outbox import Entry, Outbox
 from chatbot.discord_adapter.text import NO_MENTIONS, clean, shorten, split_message
 from chatbot.discord_adapter.threads import ThreadDirectory, ThreadStore
-from chatbot.domain.control import MirroredAnswer
+from chatbot.domain.views import MirroredAnswer
 
 log = logging.getLogger(__name__)
 

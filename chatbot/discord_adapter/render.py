@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chatbot.discord_adapter.text import clean
-from chatbot.domain.control import HostStatus, LiveChat, RecapPreview, UpcomingChat
+from chatbot.domain.views import HostStatus, LiveChat, RecapPreview, UpcomingChat
 
 
 def timestamp(moment: datetime, *, style: str = "f") -> str:

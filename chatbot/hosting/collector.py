@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from chatbot.domain.answers import AnswerAssigner, Assignment
 from chatbot.domain.chat import ChatSpec
-from chatbot.domain.control import MirroredAnswer
 from chatbot.domain.posts import XPost
+from chatbot.domain.views import MirroredAnswer
 from chatbot.ports import XError
 from chatbot.storage.tables import Answer, Occurrence
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from chatbot.domain.control import ControlResult
+from chatbot.domain.views import ControlResult
 from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
 from chatbot.render.posts import question_text
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from chatbot.domain.flow import Flow
     from chatbot.hosting.collector import Collector
     from chatbot.hosting.runner import RunnerDeps
-    from chatbot.hosting.texts import TextMaker
+    from chatbot.render.chat_texts import TextMaker
 
 
 class ModeratorCommands:

@@ -17,7 +17,7 @@ from chatbot.domain.chat import ChatSpec
 from chatbot.domain.flow import Flow
 from chatbot.domain.recurrence import local_date, next_occurrences
 from chatbot.hosting.runner import ChatRunner, RunnerDeps
-from chatbot.hosting.texts import TextMaker
+from chatbot.render.chat_texts import TextMaker
 from chatbot.storage.tables import Occurrence
 
 log = logging.getLogger("chatbot.host")

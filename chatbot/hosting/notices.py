@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from chatbot.domain.control import MirroredAnswer
+from chatbot.domain.views import MirroredAnswer
 from chatbot.ports import ModeratorChannel
 
 log = logging.getLogger("chatbot.notices")

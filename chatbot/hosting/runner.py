@@ -19,9 +19,9 @@ from chatbot.domain.posts import XUser
 from chatbot.hosting.collector import Collector
 from chatbot.hosting.commands import ModeratorCommands
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.texts import TextMaker
 from chatbot.hosting.usage import UsageRecorder
 from chatbot.ports import Clock, ModeratorChannel, XClient
+from chatbot.render.chat_texts import TextMaker
 from chatbot.storage.repository import ChatStore
 from chatbot.storage.tables import Occurrence
 

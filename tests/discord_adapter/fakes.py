@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chatbot.domain.control import (
+from chatbot.domain.views import (
     ControlResult,
     HostStatus,
     LiveChat,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from chatbot.discord_adapter import ModeratorBot
-from chatbot.domain.control import MirroredAnswer
+from chatbot.domain.views import MirroredAnswer
 from tests.discord_adapter import fake_payloads as p
 from tests.discord_adapter.conftest import eventually
 from tests.discord_adapter.fake_discord import FakeDiscord, Recorded

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from chatbot.discord_adapter import ModeratorBot
-from chatbot.domain.control import MirroredAnswer
+from chatbot.domain.views import MirroredAnswer
 from tests.discord_adapter.conftest import eventually, make_bot
 from tests.discord_adapter.fake_discord import FakeDiscord
 from tests.discord_adapter.fakes import FakeAudit, FakeControl

@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 
 from chatbot.catalog import Catalog, load_catalog
-from chatbot.domain.control import MirroredAnswer
 from chatbot.domain.posts import XUser
-from chatbot.hosting.clock import ManualClock
+from chatbot.domain.views import MirroredAnswer
+from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
 from chatbot.hosting.host import Host
 from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.runner import RunnerDeps
 from chatbot.hosting.usage import TaggedMeter, UsageRecorder
 from chatbot.storage.repository import ChatStore
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import HOST_USER_ID, HOST_USERNAME, XEmulator
 from chatbot.x.retry import RetryPolicy
+from tests.clock import ManualClock
 from tests.dbfixtures import *  # noqa: F403
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from chatbot.emulator.x import HOST_USER_ID
 from chatbot.hosting.runner import ChatRunner
 from chatbot.simulation import Crowd
-from chatbot.x.emulator import HOST_USER_ID
 from tests.hosting.conftest import T0, Rig
 
 STEP = timedelta(seconds=30)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from chatbot.emulator.x import HOST_USER_ID
 from chatbot.simulation import Crowd
-from chatbot.x.emulator import HOST_USER_ID
 from tests.hosting.conftest import T0, Rig
 
 SEARCH = "GET /2/tweets/search/recent"

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 
 from chatbot.domain.flow import Flow
+from chatbot.emulator.x import HOST_USER_ID
 from chatbot.hosting.runner import ChatRunner
 from chatbot.simulation import Crowd
-from chatbot.x.emulator import HOST_USER_ID
 from tests.hosting.conftest import T0, Rig
 from tests.hosting.test_chat_end_to_end import STEP, bot_posts, minute, run_chat
 

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from chatbot.emulator.x import XEmulator
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import XEmulator
 from chatbot.x.retry import RetryPolicy
 from tests.dbfixtures import *  # noqa: F403
 

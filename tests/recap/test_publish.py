@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from chatbot.domain.posts import XPost
+from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.recap import (
     RecapNotApprovedError,
     approve_recap,
@@ -20,7 +21,6 @@ from chatbot.recap import (
 from chatbot.recap.build import Recap
 from chatbot.storage.repository import ChatStore
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import HOST_USER_ID, XEmulator
 from tests.recap.conftest import make_client
 from tests.recap.world import WEEK2, ChatWorld, chat_spec, question_set, user
 

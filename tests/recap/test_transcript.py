@@ -6,9 +6,9 @@ import csv
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.recap.transcript import build_transcript_from_x
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import HOST_USER_ID, XEmulator
 
 
 def seed(emulator: XEmulator) -> dict[str, int]:

@@ -8,8 +8,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from chatbot.emulator.x import XEmulator
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import XEmulator
 from chatbot.x.retry import RetryPolicy
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from chatbot.emulator.x import XEmulator
 from chatbot.ports import XAuthError, XUnavailableError
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import XEmulator
 from chatbot.x.retry import RetryPolicy
 from tests.x.conftest import SleepRecorder, make_client
 

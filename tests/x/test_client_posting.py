@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.ports import XDuplicateError, XError, XForbiddenError
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import HOST_USER_ID, XEmulator
 
 
 async def test_post_and_reply_form_a_thread(emulator: XEmulator, client: TweepyXClient) -> None:

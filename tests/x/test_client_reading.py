@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from chatbot.domain.posts import XUser
+from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.x.client import TweepyXClient
-from chatbot.x.emulator import HOST_USER_ID, XEmulator
 from chatbot.x.search import SearchPager
 
 

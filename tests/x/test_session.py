@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatbot.x.emulator import XEmulator
+from chatbot.emulator.x import XEmulator
 from chatbot.x.session import X_API, build_session
 
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from aiohttp import web
 
-from chatbot.x.emulator import api_read, api_write
-from chatbot.x.emulator.api_read import STATE
-from chatbot.x.emulator.control import ControlMixin, control_routes
-from chatbot.x.emulator.middleware import x_gate
-from chatbot.x.emulator.state import Settings, State
+from chatbot.emulator.x import api_read, api_write
+from chatbot.emulator.x.api_read import STATE
+from chatbot.emulator.x.control_api import ControlMixin, control_routes
+from chatbot.emulator.x.middleware import x_gate
+from chatbot.emulator.x.state import Settings, State
 
-log = logging.getLogger("chatbot.x.emulator")
+log = logging.getLogger("chatbot.emulator.x")
 
 
 def _real_now() -> datetime:

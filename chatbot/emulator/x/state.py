@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from chatbot.x.emulator.store import Store
-from chatbot.x.emulator.traffic import Faults, RateLimiter, RequestLog
+from chatbot.emulator.x.store import Store
+from chatbot.emulator.x.traffic import Faults, RateLimiter, RequestLog
 
 
 @dataclass(slots=True)

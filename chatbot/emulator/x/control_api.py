@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from chatbot.x.emulator.payload import TWEET_FIELDS, USER_FIELDS, render_post, render_user
-from chatbot.x.emulator.state import State
-from chatbot.x.emulator.store import Store, StoredPost, StoredUser
-from chatbot.x.emulator.traffic import Faults, RateLimiter, RequestLog
+from chatbot.emulator.x.payload import TWEET_FIELDS, USER_FIELDS, render_post, render_user
+from chatbot.emulator.x.state import State
+from chatbot.emulator.x.store import Store, StoredPost, StoredUser
+from chatbot.emulator.x.traffic import Faults, RateLimiter, RequestLog
 
 if TYPE_CHECKING:
-    from chatbot.x.emulator.state import Settings
+    from chatbot.emulator.x.state import Settings
 
 
 class ControlMixin:

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from chatbot.x.emulator.errors import (
+from chatbot.emulator.x.errors import (
     InvalidRequest,
     format_param_time,
     json_response,
@@ -18,10 +18,10 @@ from chatbot.x.emulator.errors import (
     parse_time,
     problem,
 )
-from chatbot.x.emulator.payload import Fields, render_collection, render_user
-from chatbot.x.emulator.query import QueryError, parse_query
-from chatbot.x.emulator.state import Auth, State
-from chatbot.x.emulator.store import SEARCH_WINDOW, StoredPost
+from chatbot.emulator.x.payload import Fields, render_collection, render_user
+from chatbot.emulator.x.query import QueryError, parse_query
+from chatbot.emulator.x.state import Auth, State
+from chatbot.emulator.x.store import SEARCH_WINDOW, StoredPost
 from chatbot.x.snowflake import snowflake_at
 
 TIMELINE_START = datetime(2010, 11, 6, 0, 0, 1, tzinfo=UTC)  # X's documented minimum

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chatbot.x.emulator.query import PostFacts, QueryError, parse_query, words_of
+from chatbot.emulator.x.query import PostFacts, QueryError, parse_query, words_of
 
 
 def facts(text: str, **overrides: object) -> PostFacts:

@@ -11,13 +11,13 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from chatbot.x.emulator.api_read import AUTH, STATE
-from chatbot.x.emulator.errors import InvalidRequest, problem
-from chatbot.x.emulator.payload import FieldError
-from chatbot.x.emulator.state import Auth, State
-from chatbot.x.emulator.traffic import LoggedRequest, RateLimiter, Window
+from chatbot.emulator.x.api_read import AUTH, STATE
+from chatbot.emulator.x.errors import InvalidRequest, problem
+from chatbot.emulator.x.payload import FieldError
+from chatbot.emulator.x.state import Auth, State
+from chatbot.emulator.x.traffic import LoggedRequest, RateLimiter, Window
 
-log = logging.getLogger("chatbot.x.emulator")
+log = logging.getLogger("chatbot.emulator.x")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _OAUTH_PARAM = re.compile(r'(\w+)="([^"]*)"')
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from chatbot.hosting.leader import FileLeadership, advisory_key, leadership_for
+from chatbot.storage.leader import FileLeadership, advisory_key, leadership_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("leader_child.py")
-LOGGER = "chatbot.hosting.leader"
+LOGGER = "chatbot.storage.leader"
 
 
 def wait_until(condition: Callable[[], bool], timeout: float) -> bool:

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from chatbot.domain.control import ControlResult, RecapPreview
-from chatbot.hosting.control import HostControl
-from chatbot.hosting.recaps import RecapService
+from chatbot.domain.views import ControlResult, RecapPreview
+from chatbot.emulator.x import HOST_USER_ID
+from chatbot.hosting.host_control import HostControl
+from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
-from chatbot.x.emulator import HOST_USER_ID
 from tests.hosting.conftest import T0, Rig
 
 STEP = timedelta(seconds=30)

@@ -10,11 +10,11 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from chatbot.emulator.x.api_read import AUTH, STATE, unsupported_auth
+from chatbot.emulator.x.errors import DUPLICATE_DETAIL, InvalidRequest, json_response, problem
+from chatbot.emulator.x.state import State
+from chatbot.emulator.x.store import StoredPost
 from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
-from chatbot.x.emulator.api_read import AUTH, STATE, unsupported_auth
-from chatbot.x.emulator.errors import DUPLICATE_DETAIL, InvalidRequest, json_response, problem
-from chatbot.x.emulator.state import State
-from chatbot.x.emulator.store import StoredPost
 
 REPLY_NOT_VISIBLE = "You attempted to reply to a Tweet that is deleted or not visible to you."
 TOO_LONG = (

@@ -1,6 +1,6 @@
 """A stand-in for ``chatbot run`` in the leader tests: lead, say so, hold on.
 
-Run as ``python tests/hosting/leader_child.py DATABASE_URL``. Prints ``LEADER <pid>``
+Run as ``python tests/storage/leader_child.py DATABASE_URL``. Prints ``LEADER <pid>``
 (flushed) once it leads and ``LOST`` if it stops leading, then exits 3; logs go to stderr.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from chatbot.hosting.leader import leadership_for
+from chatbot.storage.leader import leadership_for
 
 
 async def main(url: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatbot.x.emulator import HOST_USER_ID, XEmulator
+from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from tests.x.conftest import RawApi
 
 

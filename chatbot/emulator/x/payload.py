@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chatbot.x.emulator.store import Store, StoredPost, StoredUser
+from chatbot.emulator.x.store import Store, StoredPost, StoredUser
 
 TWEET_FIELDS = frozenset(
     {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from chatbot.x.emulator import XEmulator
+from chatbot.emulator.x import XEmulator
 from tests.x.conftest import RawApi
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from chatbot.x.emulator.entities import ProcessedText, process_text
-from chatbot.x.emulator.query import Node, PostFacts, words_of
+from chatbot.emulator.x.entities import ProcessedText, process_text
+from chatbot.emulator.x.query import Node, PostFacts, words_of
 from chatbot.x.snowflake import SnowflakeGenerator, snowflake_at
 
 HOST_USER_ID = 1500000000000000001

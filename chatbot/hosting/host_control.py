@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
-from chatbot.domain.control import ControlResult, HostStatus, LiveChat, RecapPreview, UpcomingChat
 from chatbot.domain.recurrence import local_date, next_occurrences
+from chatbot.domain.views import ControlResult, HostStatus, LiveChat, RecapPreview, UpcomingChat
 from chatbot.hosting.host import Host
-from chatbot.hosting.recaps import RecapService
+from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
 
 RECAP_STATUS = {

@@ -1,0 +1,1 @@
+"""Local servers that speak the platforms' own protocols: for the demo, the tests and rehearsals."""
