@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +59,34 @@ def test_check_on_broken_files_prints_one_line_per_problem_and_exits_1(tmp_path:
         "(at line 1, column 6)",
     ]
     assert "4 problems found" in result.stderr
+
+
+def test_check_refuses_a_huge_format_spec_without_running_out_of_memory(tmp_path: Path) -> None:
+    (tmp_path / "schedules").mkdir()
+    (tmp_path / "questions").mkdir()
+    schedule = (ROOT / "schedules" / "smbchat.toml").read_text(encoding="utf-8")
+    (tmp_path / "schedules" / "smbchat.toml").write_text(schedule, encoding="utf-8")
+    questions = ROOT / "questions" / "smb" / "engaging-customers.toml"
+    text = questions.read_text(encoding="utf-8").replace(
+        "Welcome to {hashtag}", "Welcome to {hashtag:>3000000000}"
+    )
+    (tmp_path / "questions" / "smb").mkdir()
+    (tmp_path / "questions" / "smb" / questions.name).write_text(text, encoding="utf-8")
+
+    def limit_memory() -> None:  # filling the spec would take 3 GB
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "chatbot", "check", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=limit_memory,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.splitlines()[0].startswith(
+        "questions/smb/engaging-customers.toml:5: 'welcome' has a malformed placeholder: "
+        "{hashtag:>3000000000} is not a plain {name}"
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from chatbot.catalog.checks import Problem
 from chatbot.catalog.questions import load_question_set
-from chatbot.catalog.schedules import load_schedule
+from chatbot.catalog.schedules import SlugClaims, load_schedule, refuse_duplicate_slugs
 from chatbot.domain.chat import ChatSpec, QuestionSet
 
 __all__ = ["Catalog", "Problem", "load_catalog", "load_files"]
@@ -51,11 +51,15 @@ def load_files(*, schedules: Path, questions: Path) -> Catalog:
             if qset:
                 catalog.question_sets[qset.key] = qset
     if schedules.is_dir():
-        slugs: dict[str, Path] = {}
-        for path in sorted(schedules.glob("*.toml")):
-            chat = load_schedule(
-                path, catalog.question_sets, slugs, catalog.problems, questions_root=questions
+        claims: SlugClaims = {}
+        chats = [
+            load_schedule(
+                path, catalog.question_sets, claims, catalog.problems, questions_root=questions
             )
-            if chat:
-                catalog.chats[chat.slug] = chat
+            for path in sorted(schedules.glob("*.toml"))
+        ]
+        refused = refuse_duplicate_slugs(claims, catalog.problems)
+        catalog.chats = {c.slug: c for c in chats if c and c.path not in refused}
+    # In file order, then line order, however the checks came upon them.
+    catalog.problems.sort(key=lambda p: (str(p.path), p.line))
     return catalog
