@@ -28,5 +28,10 @@ def storable(text: str) -> str:
 
 
 def printable(text: str) -> str:
-    """Return ``text`` with terminal escapes and control characters removed (newlines kept)."""
-    return _UNPRINTABLE.sub("", _ESCAPE.sub("", text.replace("\r\n", "\n")))
+    """Return ``text`` with terminal escapes and control characters removed.
+
+    Newlines stay, and a carriage return becomes one: on a terminal it would
+    move back over what the line already shows.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNPRINTABLE.sub("", _ESCAPE.sub("", lines))
