@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from chatbot import __version__, app
 from chatbot.app import SetupError
-from chatbot.catalog import Catalog, load_catalog
+from chatbot.catalog import EXAMPLE, Catalog, has_chat_files, load_catalog
 from chatbot.catalog.checks import display_path
 from chatbot.domain.recurrence import next_occurrences
 from chatbot.logs import configure_logging
@@ -147,6 +147,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not 1 <= args.people <= 32 or args.speed <= 0:
         print("chatbot demo: --people takes 1 to 32, --speed a positive number", file=sys.stderr)
         return 2
+    if not has_chat_files(settings.chat_dir):
+        print(f"No chat files in {settings.chat_dir.resolve()}: the demo hosts its own example.")
+        settings = settings.model_copy(update={"chat_dir": EXAMPLE})
     return _guarded(
         lambda: run_demo(settings, speed=args.speed, seed=args.seed, people=args.people)
     )

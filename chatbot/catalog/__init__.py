@@ -14,7 +14,10 @@ from chatbot.catalog.questions import load_question_set
 from chatbot.catalog.schedules import SlugClaims, load_schedule, refuse_duplicate_slugs
 from chatbot.domain.chat import ChatSpec, QuestionSet
 
-__all__ = ["Catalog", "Problem", "load_catalog", "load_files"]
+__all__ = ["EXAMPLE", "Catalog", "Problem", "has_chat_files", "load_catalog", "load_files"]
+
+# The example chat shipped inside the package, so `chatbot demo` runs in any folder.
+EXAMPLE = Path(__file__).resolve().parent.parent / "example"
 
 
 @dataclass
@@ -37,6 +40,11 @@ class Catalog:
 def load_catalog(folder: Path) -> Catalog:
     """Load ``folder/schedules/*.toml`` and ``folder/questions/**/*.toml`` and validate all."""
     return load_files(schedules=folder / "schedules", questions=folder / "questions")
+
+
+def has_chat_files(folder: Path) -> bool:
+    """True when ``folder/schedules`` holds at least one schedule file."""
+    return any((folder / "schedules").glob("*.toml"))
 
 
 def load_files(*, schedules: Path, questions: Path) -> Catalog:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.catalog import load_catalog
+from chatbot.catalog import EXAMPLE, load_catalog
 from chatbot.catalog.schedules import parse_offset
 from tests.catalog.chatfiles import QUESTIONS, SCHEDULE, chat_folder, problems_in
 
@@ -140,3 +140,14 @@ def test_reminder_offsets() -> None:
     assert parse_offset("10m") == timedelta(minutes=10)
     assert parse_offset("soon") is None
     assert parse_offset("") is None
+
+
+def test_the_example_in_the_package_is_the_shipped_chat() -> None:
+    """`chatbot demo` outside a checkout hosts the same chat as the checkout's files."""
+    packaged = sorted(p.relative_to(EXAMPLE) for p in EXAMPLE.rglob("*.toml"))
+    assert packaged == [
+        Path("questions/smb/engaging-customers.toml"),
+        Path("schedules/smbchat.toml"),
+    ]
+    for path in packaged:
+        assert (EXAMPLE / path).read_bytes() == (ROOT / path).read_bytes(), f"copy {path} over"
