@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from importlib import metadata
@@ -15,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 300 * 1024
 # As git decides: a NUL byte in the first 8,000 bytes makes a file binary (images, fonts…).
 SNIFF = 8000
+# A file or folder of the repository as the docs name it, e.g. `chatbot/ports.py`.
+PATH = re.compile(
+    r"(?:\.ci|bench|chatbot|questions|schedules|scripts|tests)/[\w./-]*|[\w-]+\.(?:md|txt|toml)"
+)
 
 
 def oversized_text_files(root: Path, limit: int = LIMIT) -> list[str]:
@@ -77,3 +82,12 @@ def test_constraints_pin_every_package_the_project_installs() -> None:
                 queue.append((requirement.name, frozenset(requirement.extras)))
     assert sorted(wanted - set(pinned)) == [], "run scripts/refresh-constraints"
     assert all(pinned.values()), "every line of constraints.txt is name==version"
+
+
+@pytest.mark.parametrize("doc", ["README.md", "CONTRIBUTING.md"])
+def test_every_file_the_docs_name_exists(doc: str) -> None:
+    """A rename that forgets the docs fails here, naming the stale path."""
+    spans = re.findall(r"`([^`\s]+)`", (ROOT / doc).read_text(encoding="utf-8"))
+    named = [span for span in spans if PATH.fullmatch(span)]
+    assert len(named) > 5
+    assert [path for path in named if not (ROOT / path).exists()] == []
