@@ -9,9 +9,9 @@ Methods, strongest first (``METHODS``):
   made while a question was live (``windows.py``): an inferred answer;
 - ``general``: none of these (greetings, thanks, spam…).
 
-Spam is never an answer, labelled or not. Assigning a post again keeps the earlier
-assignment when its method was stronger, so a window guess never overrides a label,
-a reply or an inheritance.
+Spam is never an answer, labelled or not. A post assigned again takes the new
+assignment, except that a window guess (or nothing) never overrides a label, a
+reply or an inheritance found before (``settle``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ __all__ = [
     "Label",
     "parse_labels",
     "question_number_of_host_post",
-    "stronger",
+    "settle",
 ]
 
 GENERAL = 0
@@ -51,12 +51,12 @@ class Assignment:
     parent_post_id: int | None = None
 
 
-def stronger(earlier: Sequence[Assignment], later: Sequence[Assignment]) -> Sequence[Assignment]:
-    """Of two assignments of one post, the one found by the stronger method; a tie goes to
-    the later one (it was made knowing more)."""
-    if earlier and later and _RANK[earlier[0].method] < _RANK[later[0].method]:
+def settle(earlier: Sequence[Assignment], later: Sequence[Assignment]) -> Sequence[Assignment]:
+    """What a post assigned twice keeps: the later assignment (made knowing more), unless
+    the earlier one was firm (a label, a reply, an inheritance) and the later is weaker."""
+    if earlier and _RANK[earlier[0].method] < min(_RANK["window"], _RANK[later[0].method]):
         return earlier
-    return later or earlier
+    return later
 
 
 class AnswerAssigner:
@@ -107,7 +107,7 @@ class AnswerAssigner:
                 continue
             if post.author.username.lower() in self.hidden:
                 continue
-            chosen = stronger(self._assigned.get(post.id, ()), self._assign_one(post))
+            chosen = settle(self._assigned.get(post.id, ()), self._assign_one(post))
             self._assigned[post.id] = chosen
             result.extend(chosen)
         return result

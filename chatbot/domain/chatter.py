@@ -32,7 +32,7 @@ _SMALL_TALK = re.compile(
     r"""^(?:hi|hello|hey|hiya|howdy|greetings|yo|welcome|hola|buenas|saludos|bonjour|salut
     | good\s(?:morning|afternoon|evening|night)|morning|evening|afternoon
     | (?:excited|glad|happy|thrilled)\sto\s(?:be|join|see)|joining|lurking|checking\sin
-    | here\s(?:from|for|tonight|today|again)
+    | here\s(?:from|for|tonight|today|again)|just\s(?:saying\s(?:hi|hello)|popping\sin)
     | thanks\sto\s(?:all|everyone|you)|thank(?:s|\syou)(?!\sto\b)|thx|ty|cheers|gracias|merci
     | (?:great|good|nice|lovely|awesome|amazing|excellent|fantastic|wonderful|brilliant|fun
        |interesting|tough|hard)\s(?:question|q|chat|point|answer|tip|idea|one|share|thread|stuff)s?

@@ -16,6 +16,7 @@ from typing import NamedTuple
 # Keycap digits are a digit, an optional emoji variation selector and U+20E3; 🔟 is one
 # character of its own. NFKC leaves all of these alone.
 _KEYCAPS = str.maketrans({"\ufe0f": None, "\u20e3": None, "\U0001f51f": "10"})
+_KEYCAP_MARKS = re.compile("[\ufe0f\u20e3\U0001f51f]")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*(?:@\w{1,15}|\.@\w{1,15}))*\s*")
 _JOIN = re.compile(r"\s*(?:[:.)\-]\s*)?(?:[/,&+]|\band\b)\s*")
 _SEPARATORS = ":.)-/,;&+!?、。"
@@ -33,7 +34,11 @@ class Label(NamedTuple):
 
 def normalise(text: str) -> str:
     """Return text as labels are read: NFKC (full-width to ASCII), keycaps as plain digits."""
-    return unicodedata.normalize("NFKC", text).translate(_KEYCAPS)
+    if not unicodedata.is_normalized("NFKC", text):  # most posts are: skip the copy
+        text = unicodedata.normalize("NFKC", text)
+    if _KEYCAP_MARKS.search(text):
+        text = text.translate(_KEYCAPS)
+    return text
 
 
 @lru_cache(maxsize=16)
