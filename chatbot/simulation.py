@@ -64,18 +64,21 @@ ANSWERS = [
     "a 10% discount for a review works wonders",
     "I gave them an A1 reply within minutes and they came back twice",
 ]
-# Greetings, thanks, questions back and cheers: no answer, even while a question is live.
-CHATTER = [
+GREETINGS = [
     "Hi everyone! 👋 Excited to be here",
     "Evening all, grabbing my tea ☕",
+    "Hello from Toronto! 🇨🇦",
+    "こんばんは！",
+]
+# Greetings, thanks, questions back and cheers: no answer, even while a question is live.
+CHATTER = [
+    *GREETINGS,
     "Great question!",
     "Love this chat every week 🙌",
-    "Hello from Toronto! 🇨🇦",
     "Thanks everyone, great chat tonight!",
     "Who else is here tonight?",
     "Yes!!",
     "👏👏👏",
-    "こんばんは！",
     "Q{n} is a tough one 🤔",
 ]
 REPLIES = [
@@ -157,8 +160,7 @@ class Crowd:
         current = max(questions) if questions else 0
         roll = rng.random()
         if not current or roll < 0.1:
-            chatter = rng.choice(CHATTER if current else CHATTER[:4]).format(n=current)
-            self._add(username, f"{chatter} {tag}", now, question=0, method="general")
+            self._chatter(username, now, current)
         elif roll < 0.5 or (roll < 0.75 and not live):
             # Labelled; once the last call is out, some catch up on an earlier question.
             number = current if live else rng.choice(sorted(questions))
@@ -186,9 +188,11 @@ class Crowd:
             if rng.random() < 0.5:  # some replies draw replies of their own
                 self._answers[current].append(pid)
         else:
-            self._add(
-                username, f"{rng.choice(CHATTER[:4])} {tag}", now, question=0, method="general"
-            )
+            self._chatter(username, now, current)
+
+    def _chatter(self, username: str, now: datetime, current: int) -> None:
+        chatter = self.rng.choice(CHATTER if current else GREETINGS).format(n=current)
+        self._add(username, f"{chatter} {self.hashtag}", now, question=0, method="general")
 
     def _answer(
         self,
