@@ -159,53 +159,41 @@ class Crowd:
         rng, tag = self.rng, self.hashtag
         current = max(questions) if questions else 0
         roll = rng.random()
-        if not current or roll < 0.1:
-            self._chatter(username, now, current)
+        if not current or roll < 0.1 or (roll >= 0.75 and not self._answers.get(current)):
+            chatter = rng.choice(CHATTER if current else GREETINGS).format(n=current)
+            self._add(username, f"{chatter} {tag}", now, question=0, method="general")
         elif roll < 0.5 or (roll < 0.75 and not live):
             # Labelled; once the last call is out, some catch up on an earlier question.
             number = current if live else rng.choice(sorted(questions))
             text = f"{self._label(number)}{rng.choice(ANSWERS)} {tag}"
-            self._answer(username, text, now, question=number, method="label")
+            self._add(username, text, now, question=number, method="label", repliable=True)
         elif roll < 0.58:
             text = f"{rng.choice(ANSWERS)} {tag}"
-            self._answer(
+            self._add(
                 username,
                 text,
                 now,
                 question=current,
                 method="reply_to_question",
                 parent=questions[current],
+                repliable=True,
             )
         elif roll < 0.75:
             text = f"{rng.choice(ANSWERS)} {tag}"
-            self._answer(username, text, now, question=live, method="window")
-        elif self._answers.get(current):
+            self._add(username, text, now, question=live, method="window", repliable=True)
+        else:
             parent = rng.choice(self._answers[current])
             text = f"{rng.choice(REPLIES)} {tag}"
-            pid = self._add(
-                username, text, now, question=current, parent=parent, method="inherited"
+            repliable = rng.random() < 0.5  # some replies draw replies of their own
+            self._add(
+                username,
+                text,
+                now,
+                question=current,
+                method="inherited",
+                parent=parent,
+                repliable=repliable,
             )
-            if rng.random() < 0.5:  # some replies draw replies of their own
-                self._answers[current].append(pid)
-        else:
-            self._chatter(username, now, current)
-
-    def _chatter(self, username: str, now: datetime, current: int) -> None:
-        chatter = self.rng.choice(CHATTER if current else GREETINGS).format(n=current)
-        self._add(username, f"{chatter} {self.hashtag}", now, question=0, method="general")
-
-    def _answer(
-        self,
-        username: str,
-        text: str,
-        now: datetime,
-        *,
-        question: int,
-        method: str,
-        parent: int | None = None,
-    ) -> None:
-        pid = self._add(username, text, now, question=question, method=method, parent=parent)
-        self._answers.setdefault(question, []).append(pid)
 
     def _add(
         self,
@@ -216,7 +204,11 @@ class Crowd:
         question: int,
         method: str,
         parent: int | None = None,
+        repliable: bool = False,
     ) -> int:
+        """Post, record the truth, and keep answers that others may reply to."""
         pid = self.emulator.add_post(username, text, created_at=now, reply_to=parent)
         self.truth[pid], self.parents[pid], self.methods[pid] = question, parent, method
+        if repliable:
+            self._answers.setdefault(question, []).append(pid)
         return pid
