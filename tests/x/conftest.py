@@ -7,8 +7,10 @@ from typing import Any
 
 import aiohttp
 import pytest
+from oauthlib.oauth1 import Client as OAuthClient
+from yarl import URL
 
-from chatbot.emulator.x import XEmulator
+from chatbot.emulator.x import DEFAULT_KEYS, Keys, XEmulator
 from chatbot.x.client import TweepyXClient
 from chatbot.x.retry import RetryPolicy
 
@@ -24,21 +26,51 @@ class SleepRecorder:
 
 
 class RawApi:
-    """Plain HTTP to the emulator, for payload-shape tests."""
+    """Plain HTTP to the emulator, signed with OAuth 1.0a as the host, for payload tests.
 
-    def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:
+    Set ``headers`` to send those instead of a signature (e.g. a bearer token).
+    """
+
+    def __init__(
+        self, session: aiohttp.ClientSession, base_url: str, keys: Keys = DEFAULT_KEYS
+    ) -> None:
         self.session = session
         self.base_url = base_url
-        self.headers = {"Authorization": 'OAuth oauth_consumer_key="ck", oauth_token="1-at", '
-                        'oauth_signature="sig", oauth_nonce="n"'}  # fmt: skip
+        self.keys = keys
+        self.headers: dict[str, str] | None = None
+
+    def _signed(self, method: str, url: URL) -> tuple[URL, dict[str, str]]:
+        if self.headers is not None:
+            return url, self.headers
+        signer = OAuthClient(
+            self.keys.consumer_key,
+            client_secret=self.keys.consumer_secret,
+            resource_owner_key=self.keys.access_token,
+            resource_owner_secret=self.keys.access_token_secret,
+        )
+        signed_url, headers, _ = signer.sign(str(url), method)
+        before, _, query = signed_url.partition("?")
+        encoded = f"{before}?{query.replace(':', '%3A')}" if query else before
+        return URL(encoded, encoded=True), dict(headers)
+
+    def url(self, path: str, **params: Any) -> URL:
+        """The emulator's URL for ``path`` with query ``params`` ('__' stands for '.')."""
+        query = {k.replace("__", "."): str(v) for k, v in params.items()}
+        return URL(self.base_url + path).with_query(query)
+
+    async def call(
+        self, method: str, path: str, **params: Any
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        """Send a signed request; return status, headers and JSON body."""
+        url, headers = self._signed(method, self.url(path, **params))
+        async with self.session.request(method, url, headers=headers) as response:
+            body = await response.json(content_type=None)
+            return response.status, dict(response.headers), body
 
     async def get(self, path: str, **params: Any) -> tuple[int, dict[str, Any]]:
-        """GET a path with user-context auth; return status and JSON body."""
-        query = {k.replace("__", "."): str(v) for k, v in params.items()}
-        async with self.session.get(
-            self.base_url + path, params=query, headers=self.headers
-        ) as response:
-            return response.status, await response.json()
+        """GET a path; return status and JSON body."""
+        status, _, body = await self.call("GET", path, **params)
+        return status, body
 
     async def search(self, query: str, **params: Any) -> tuple[int, dict[str, Any]]:
         """Run a recent search."""
@@ -63,15 +95,10 @@ def sleeps() -> SleepRecorder:
 def make_client(emulator: XEmulator, sleeps: SleepRecorder, **kwargs: Any) -> TweepyXClient:
     """Return a TweepyXClient with OAuth 1.0a credentials pointed at the emulator."""
     kwargs.setdefault("retry", RetryPolicy(timeout=2.0))
-    return TweepyXClient(
-        consumer_key="ck",
-        consumer_secret="cs",
-        access_token="1500000000000000001-at",
-        access_token_secret="ats",
-        base_url=emulator.base_url,
-        sleep=sleeps,
-        **kwargs,
-    )
+    keys = emulator.keys
+    for name in ("consumer_key", "consumer_secret", "access_token", "access_token_secret"):
+        kwargs.setdefault(name, getattr(keys, name))
+    return TweepyXClient(base_url=emulator.base_url, sleep=sleeps, **kwargs)
 
 
 @pytest.fixture
