@@ -2,8 +2,10 @@
 
 Each persona answers the current question in the ways real participants do
 (A1:, a1, A 1, A1a, Q1 A1…), replies to the question or to someone's answer,
-replies to replies, says hello without a label; one is a spammer. The crowd
-records what each post really answers, so tests can check the bot's reading.
+replies to replies (X starts each reply with the conversation's @mentions, as its
+apps do), retweets an answer now and then, says hello without a label; one is a
+spammer. The crowd records what each post really answers, so tests can check the
+bot's reading; retweets answer nothing and are kept apart.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class Crowd:
     truth: dict[int, int] = field(default_factory=dict)  # post id -> question (0: general)
     parents: dict[int, int | None] = field(default_factory=dict)
     spam: set[int] = field(default_factory=set)
+    retweets: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -114,13 +117,21 @@ class Crowd:
     def _post_once(self, username: str, questions: dict[int, int], now: datetime) -> None:
         rng = self.rng
         current = max(questions) if questions else 0
+        if self._answers.get(current) and rng.random() < 0.06:
+            original = rng.choice(self._answers[current])
+            self.retweets.add(
+                self.emulator.add_post(username, "", created_at=now, retweet_of=original)
+            )
+            return
         roll = rng.random()
         if not current or roll < 0.08:
             self._add(username, f"{rng.choice(CHATTER)} {self.hashtag}", now, 0, None)
         elif roll < 0.62:
             label = rng.choice(LABELS).format(n=current)
+            # Many answer from the question's own reply box: X shows "@host A1: …".
+            parent = questions[current] if rng.random() < 0.3 else None
             pid = self._add(
-                username, f"{label}{rng.choice(ANSWERS)} {self.hashtag}", now, current, None
+                username, f"{label}{rng.choice(ANSWERS)} {self.hashtag}", now, current, parent
             )
             self._answers.setdefault(current, []).append(pid)
         elif roll < 0.72:
