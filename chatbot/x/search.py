@@ -119,7 +119,9 @@ class SearchPager:
                 break
             requests += 1
             meta = body.get("meta") or {}
-            if requests == 1 and meta.get("newest_id"):
+            if newest_id is None and meta.get("newest_id"):
+                # Pages run newest first: the first page with posts has the newest (X
+                # may answer an empty first page that still has a next_token).
                 newest_id = int(meta["newest_id"])
             posts.update((post.id, post) for post in convert.posts_of(body))
             token = meta.get("next_token")  # X may give one with an empty or short page

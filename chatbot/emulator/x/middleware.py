@@ -110,7 +110,6 @@ async def _answer(
         log.info("answering %s with %s after processing it", endpoint, error.status)
         return failure(error.status, error.body)
     response.headers.update(headers)
-    if auth.kind == "oauth1":
-        # X reports the token's permission on user-context answers.
-        response.headers["x-access-level"] = "read-write" if auth.write else "read"
+    # X reports the token's permission ('read' for the app-only bearer token).
+    response.headers["x-access-level"] = "read-write" if auth.write else "read"
     return response

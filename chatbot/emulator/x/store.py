@@ -71,7 +71,10 @@ class StoredPost:
         return self.shown is not self.processed
 
 
-METRIC_NAMES = ("retweet_count", "reply_count", "like_count", "quote_count", "impression_count")
+METRIC_NAMES = (
+    "retweet_count", "reply_count", "like_count", "quote_count", "bookmark_count",
+    "impression_count",
+)  # fmt: skip
 
 
 class Store:

@@ -20,7 +20,7 @@ async def test_search_has_a_user_bucket_of_300_and_an_app_bucket_of_450(
     api.headers = {"Authorization": f"Bearer {emulator.keys.bearer_token}"}
     _, app, _ = await api.call("GET", SEARCH, query="#chat")
     assert (app["x-rate-limit-limit"], app["x-rate-limit-remaining"]) == ("450", "449")
-    assert "x-access-level" not in app
+    assert app["x-access-level"] == "read"
 
 
 async def test_each_user_has_its_own_bucket(emulator: XEmulator, api: RawApi) -> None:
