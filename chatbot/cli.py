@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     transcript.add_argument("--host", help="the host's handle, so its posts are not answers")
     transcript.set_defaults(handler=cmd_transcript)
 
+    doctor = commands.add_parser(
+        "doctor", help="check the X credentials, the host account, rate limits and costs"
+    )
+    doctor.add_argument(
+        "--posts", type=int, default=450, help="participant posts a chat gets, for the cost"
+    )
+    doctor.set_defaults(handler=cmd_doctor)
+
     history = commands.add_parser("history", help="past chats with their numbers and X cost")
     history.add_argument("chat", nargs="?", help="only this chat")
     history.set_defaults(handler=cmd_history)
@@ -250,3 +258,12 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     return _guarded(lambda: history_command(settings, args.chat))
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check with a few cheap calls that X will take the next chat."""
+    from chatbot.doctor import doctor_command
+
+    settings = _settings(args)
+    logging.getLogger("chatbot.x").setLevel(logging.CRITICAL)  # the findings say it all
+    return _guarded(lambda: doctor_command(settings, participant_posts=args.posts))
