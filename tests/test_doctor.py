@@ -129,7 +129,7 @@ async def test_run_refuses_a_read_only_token_at_start(emulator: XEmulator, tmp_p
         x_access_token="1500000000000000001-ro",
         x_access_token_secret="ro-secret",
     )
-    with pytest.raises(SetupError, match="may not post.*Read and write"):
+    with pytest.raises(SetupError, match=r"may not post.*Read and write"):
         await app.run(settings)
     assert "POST /2/tweets" not in emulator.request_counts()
 
