@@ -46,6 +46,17 @@ def _no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+def read_only(emulator: XEmulator, tmp_path: Path) -> Settings:
+    """Settings with a host token made while the app could only read."""
+    emulator.add_access_token("1500000000000000001-ro", "ro-secret", "SMBchatHost", write=False)
+    return settings_for(
+        emulator,
+        tmp_path,
+        x_access_token="1500000000000000001-ro",
+        x_access_token_secret="ro-secret",
+    )
+
+
 async def doctor(settings: Settings) -> tuple[int, str]:
     out = io.StringIO()
     status = await doctor_command(settings, out=out)
@@ -77,14 +88,7 @@ async def test_a_wrong_secret_fails_in_clear_words(emulator: XEmulator, tmp_path
 
 
 async def test_a_read_only_token_fails_without_posting(emulator: XEmulator, tmp_path: Path) -> None:
-    emulator.add_access_token("1500000000000000001-ro", "ro-secret", "SMBchatHost", write=False)
-    settings = settings_for(
-        emulator,
-        tmp_path,
-        x_access_token="1500000000000000001-ro",
-        x_access_token_secret="ro-secret",
-    )
-    status, text = await doctor(settings)
+    status, text = await doctor(read_only(emulator, tmp_path))
     assert status == 1
     assert "FAIL  posting: @SMBchatHost: X says this access token may not post" in text
     assert "regenerate the access token and secret" in text
@@ -122,13 +126,7 @@ def test_the_estimate_counts_the_shipped_chats_posts() -> None:
 
 
 async def test_run_refuses_a_read_only_token_at_start(emulator: XEmulator, tmp_path: Path) -> None:
-    emulator.add_access_token("1500000000000000001-ro", "ro-secret", "SMBchatHost", write=False)
-    settings = settings_for(
-        emulator,
-        tmp_path,
-        x_access_token="1500000000000000001-ro",
-        x_access_token_secret="ro-secret",
-    )
+    settings = read_only(emulator, tmp_path)
     with pytest.raises(SetupError, match=r"may not post.*Read and write"):
         await app.run(settings)
     assert "POST /2/tweets" not in emulator.request_counts()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -13,6 +15,7 @@ from yarl import URL
 from chatbot.emulator.x import DEFAULT_KEYS, Keys, XEmulator
 from chatbot.x.client import TweepyXClient
 from chatbot.x.retry import RetryPolicy
+from chatbot.x.session import OAuth1Credentials, build_session, upload_media
 
 
 class SleepRecorder:
@@ -75,6 +78,31 @@ class RawApi:
     async def search(self, query: str, **params: Any) -> tuple[int, dict[str, Any]]:
         """Run a recent search."""
         return await self.get("/2/tweets/search/recent", query=query, **params)
+
+
+@pytest.fixture
+def image(tmp_path: Path) -> Path:
+    """A small PNG file to post."""
+    path = tmp_path / "chart.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    return path
+
+
+def signer(keys: Keys = DEFAULT_KEYS) -> OAuth1Credentials:
+    """The OAuth 1.0a secrets of ``keys``, as the media upload signs with them."""
+    return OAuth1Credentials(
+        keys.consumer_key, keys.consumer_secret, keys.access_token, keys.access_token_secret
+    )
+
+
+async def upload(emulator: XEmulator, image: Path, credentials: OAuth1Credentials) -> str:
+    """Upload ``image`` to the emulator with X's multipart simple upload; the media id."""
+    data = await asyncio.to_thread(image.read_bytes)
+    session = build_session(emulator.base_url, timeout_seconds=5)
+    try:
+        return await upload_media(session, credentials, image, data)
+    finally:
+        await session.close()
 
 
 @pytest.fixture

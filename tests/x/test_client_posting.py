@@ -24,10 +24,8 @@ async def test_post_and_reply_form_a_thread(emulator: XEmulator, client: TweepyX
 
 
 async def test_media_is_uploaded_then_attached(
-    emulator: XEmulator, client: TweepyXClient, tmp_path: Path
+    emulator: XEmulator, client: TweepyXClient, image: Path
 ) -> None:
-    image = tmp_path / "card.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     post_id = await client.create_post("Recap #SMBchat", media_path=image)
     assert emulator.post(post_id).media_keys[0].startswith("3_")
     assert emulator.request_counts()["POST /2/media/upload"] == 1
@@ -78,11 +76,9 @@ async def test_find_own_post_ignores_whitespace_and_link_shortening(
 
 
 async def test_an_image_post_whose_answer_was_lost_is_found_not_sent_again(
-    emulator: XEmulator, client: TweepyXClient, tmp_path: Path
+    emulator: XEmulator, client: TweepyXClient, image: Path
 ) -> None:
     """X appends a t.co link to a post with media: the own-post lookup still finds it."""
-    image = tmp_path / "chart.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     await client.me()
     emulator.inject_drops(1, after_processing=True)
     post_id = await client.create_post("Recap: 40 people #SMBchat", media_path=image)
@@ -100,10 +96,8 @@ async def test_find_own_post_sees_bare_domains_as_x_links_them(client: TweepyXCl
 
 
 async def test_the_link_price_follows_the_text_we_sent_not_media(
-    emulator: XEmulator, client: TweepyXClient, tmp_path: Path
+    emulator: XEmulator, client: TweepyXClient, image: Path
 ) -> None:
-    image = tmp_path / "chart.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     await client.create_post("Recap chart #SMBchat", media_path=image)  # t.co in X's text
     await client.create_post("More at example.com #SMBchat")  # a bare domain is a link
     usage = client.meter.snapshot()

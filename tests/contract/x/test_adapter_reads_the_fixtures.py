@@ -94,10 +94,8 @@ async def test_a_media_post_keeps_its_t_co_link_but_it_is_no_url(
 
 
 async def test_a_post_with_media_is_created(
-    x: FixtureX, client: TweepyXClient, tmp_path: Path
+    x: FixtureX, client: TweepyXClient, image: Path
 ) -> None:
-    image = tmp_path / "chart.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     x.serve("media_upload", "create_post")
     assert (
         await client.create_post("Q1: What brought you to #SMBchat tonight?", media_path=image)

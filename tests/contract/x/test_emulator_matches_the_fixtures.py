@@ -18,9 +18,8 @@ import pytest
 
 from chatbot.emulator.x import DEFAULT_KEYS, HOST_USER_ID, XEmulator
 from chatbot.x import convert
-from chatbot.x.session import OAuth1Credentials, build_session, upload_media
 from tests.contract.x.fixture_x import fixture_names, load
-from tests.x.conftest import RawApi
+from tests.x.conftest import RawApi, signer, upload
 
 Answer = tuple[int, dict[str, str], Any]
 FIELDS = {
@@ -28,6 +27,7 @@ FIELDS = {
     "user.fields": ",".join(convert.USER_FIELDS),
     "expansions": ",".join(convert.EXPANSIONS),
 }
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 WATCHED_HEADERS = ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour", "x-access-level")
 
 
@@ -89,16 +89,8 @@ async def _search(emu: XEmulator, api: RawApi) -> tuple[Answer, Answer]:
 
 async def _media_post(emu: XEmulator, api: RawApi, tmp_path: Path) -> int:
     image = tmp_path / "chart.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
-    keys = emu.keys
-    signer = OAuth1Credentials(
-        keys.consumer_key, keys.consumer_secret, keys.access_token, keys.access_token_secret
-    )
-    session = build_session(emu.base_url, timeout_seconds=5)
-    try:
-        media_id = await upload_media(session, signer, image, image.read_bytes())
-    finally:
-        await session.close()
+    image.write_bytes(PNG)
+    media_id = await upload(emu, image, signer())
     body = {"text": "Recap of tonight's #SMBchat", "media": {"media_ids": [media_id]}}
     return int((await send(api, "POST", "/2/tweets", body))[2]["data"]["id"])
 
@@ -146,17 +138,12 @@ async def _own(emu: XEmulator, api: RawApi, tmp_path: Path) -> Answer:
 
 
 async def _upload(emu: XEmulator, api: RawApi, _: Path) -> Answer:
-    keys = emu.keys
-    signer = OAuth1Credentials(
-        keys.consumer_key, keys.consumer_secret, keys.access_token, keys.access_token_secret
-    )
     url = api.url("/2/media/upload")
     form = aiohttp.FormData()
-    form.add_field("media", b"\x89PNG\r\n\x1a\n0000", filename="a.png", content_type="image/png")
+    form.add_field("media", PNG, filename="a.png", content_type="image/png")
     form.add_field("media_category", "tweet_image")
-    headers = signer.sign(str(url), "POST")
-    async with api.session.post(url, data=form, headers=headers) as response:
-        return response.status, dict(response.headers), await response.json()
+    async with api.session.post(url, data=form, headers=signer().sign(str(url), "POST")) as r:
+        return r.status, dict(r.headers), await r.json()
 
 
 async def _error(emu: XEmulator, api: RawApi, fixture: str) -> Answer:

@@ -10,8 +10,7 @@ import pytest
 import tweepy
 
 from chatbot.emulator.x import DEFAULT_KEYS, XEmulator
-from chatbot.x.session import OAuth1Credentials, build_session, upload_media
-from tests.x.conftest import RawApi
+from tests.x.conftest import RawApi, signer, upload
 
 UNAUTHORIZED = {"title": "Unauthorized", "detail": "Unauthorized", "type": "about:blank",
                 "status": 401}  # fmt: skip
@@ -47,23 +46,12 @@ async def test_a_query_changed_after_signing_is_a_401(emulator: XEmulator, api: 
 
 
 async def test_the_multipart_media_upload_is_signed_and_checked(
-    emulator: XEmulator, tmp_path: Path
+    emulator: XEmulator, image: Path
 ) -> None:
-    image = tmp_path / "chart.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
-    keys = DEFAULT_KEYS
-    good = OAuth1Credentials(
-        keys.consumer_key, keys.consumer_secret, keys.access_token, keys.access_token_secret
-    )
-    session = build_session(emulator.base_url, timeout_seconds=5)
-    try:
-        media_id = await upload_media(session, good, image, image.read_bytes())
-        assert media_id.isdigit()
-        bad = replace(good, access_token_secret="wrong")
-        with pytest.raises(tweepy.Unauthorized):
-            await upload_media(session, bad, image, image.read_bytes())
-    finally:
-        await session.close()
+    good = signer()
+    assert (await upload(emulator, image, good)).isdigit()
+    with pytest.raises(tweepy.Unauthorized):
+        await upload(emulator, image, replace(good, access_token_secret="wrong"))
 
 
 async def test_only_the_apps_bearer_token_is_accepted(emulator: XEmulator, api: RawApi) -> None:

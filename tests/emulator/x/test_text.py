@@ -7,8 +7,7 @@ from typing import Any
 
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.render.length import weighted_length
-from chatbot.x.session import OAuth1Credentials, build_session, upload_media
-from tests.x.conftest import RawApi
+from tests.x.conftest import RawApi, signer, upload
 
 FIELDS = "entities,note_tweet,display_text_range,attachments"
 
@@ -32,19 +31,9 @@ async def test_every_link_twitter_text_finds_becomes_t_co(emulator: XEmulator, a
 
 
 async def test_a_post_with_media_gets_a_t_co_link_at_the_end(
-    emulator: XEmulator, api: RawApi, tmp_path: Path
+    emulator: XEmulator, api: RawApi, image: Path
 ) -> None:
-    image = tmp_path / "chart.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
-    keys = emulator.keys
-    signer = OAuth1Credentials(
-        keys.consumer_key, keys.consumer_secret, keys.access_token, keys.access_token_secret
-    )
-    session = build_session(emulator.base_url, timeout_seconds=5)
-    try:
-        media_id = await upload_media(session, signer, image, image.read_bytes())
-    finally:
-        await session.close()
+    media_id = await upload(emulator, image, signer())
     created = await _create(api, {"text": "Recap #chat", "media": {"media_ids": [media_id]}})
     data = await lookup(api, int(created["id"]))
     (link,) = data["entities"]["urls"]
