@@ -31,7 +31,7 @@ log = logging.getLogger("chatbot.x")
 T = TypeVar("T")
 DUPLICATE_MARKER = "duplicate content"
 UNKNOWN_AUTH_MARKER = "Authenticating with Unknown"  # X's intermittent 403: retried
-WRITE_PERMISSION_MARKERS = ("oauth1 app permissions", "oauth1-permissions")
+WRITE_PERMISSION_MARKER = "oauth1 app permissions"  # X's oauth1-permissions problem
 WRITE_PERMISSION_HELP = (
     "X says this access token may not post: in the X developer console set the app's "
     "User authentication settings to Read and write, then regenerate the access token "
@@ -175,7 +175,7 @@ def _verdict(operation: str, exc: Exception) -> str:
         if DUPLICATE_MARKER in text:
             log.info("x %s: duplicate content (403)", operation)
             raise DuplicateContent(str(exc)) from exc
-        if any(marker in text for marker in WRITE_PERMISSION_MARKERS):
+        if WRITE_PERMISSION_MARKER in text:
             log.error("x %s: %s", operation, WRITE_PERMISSION_HELP)
             raise XWritePermissionError(f"{operation}: {WRITE_PERMISSION_HELP}") from exc
         if UNKNOWN_AUTH_MARKER in text:
