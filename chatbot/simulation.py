@@ -4,9 +4,10 @@ Each persona answers the live question in the ways real participants do: labelle
 (A1:, a1, A 1, A1a, Q1 A1, Answer 1:, full-width Ａ１：, keycap A1️⃣, in the chat's
 own letter), replying to the question or to someone's answer, or unlabelled while
 the question is live; after the last call some catch up on earlier questions. They
-also greet, thank, cheer and ask back, and one is a spammer. The crowd records what
-each post really answers and how the bot should find it (``methods``), so tests can
-measure the bot's reading.
+also greet, thank, cheer and ask back, retweet an answer now and then, and one is a
+spammer. Replies start with the conversation's @mentions, as X's apps write them.
+The crowd records what each post really answers and how the bot should find it
+(``methods``), so tests can measure the bot's reading.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ class Crowd:
     methods: dict[int, str] = field(default_factory=dict)  # post id -> how it should be found
     parents: dict[int, int | None] = field(default_factory=dict)
     spam: set[int] = field(default_factory=set)
+    retweets: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -158,6 +160,12 @@ class Crowd:
     ) -> None:
         rng, tag = self.rng, self.hashtag
         current = max(questions) if questions else 0
+        if self._answers.get(current) and rng.random() < 0.06:
+            original = rng.choice(self._answers[current])
+            self.retweets.add(
+                self.emulator.add_post(username, "", created_at=now, retweet_of=original)
+            )
+            return
         roll = rng.random()
         if not current or roll < 0.1 or (roll >= 0.75 and not self._answers.get(current)):
             chatter = rng.choice(CHATTER if current else GREETINGS).format(n=current)
@@ -166,7 +174,17 @@ class Crowd:
             # Labelled; once the last call is out, some catch up on an earlier question.
             number = current if live else rng.choice(sorted(questions))
             text = f"{self._label(number)}{rng.choice(ANSWERS)} {tag}"
-            self._add(username, text, now, question=number, method="label", repliable=True)
+            # Many answer from the question's own reply box: X shows "@host A1: …".
+            parent = questions[number] if rng.random() < 0.3 else None
+            self._add(
+                username,
+                text,
+                now,
+                question=number,
+                method="label",
+                parent=parent,
+                repliable=True,
+            )
         elif roll < 0.58:
             text = f"{rng.choice(ANSWERS)} {tag}"
             self._add(

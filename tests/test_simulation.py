@@ -1,4 +1,5 @@
-"""The simulated crowd answers in every shape, and its truth table measures the assigner."""
+"""The simulated crowd answers in every shape, posts as X shows posts (replies with their
+@mentions, retweets), and its truth table measures the assigner."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chatbot.domain.answers import AnswerAssigner
+from chatbot.domain.answers import AnswerAssigner, parse_labels
 from chatbot.domain.posts import XPost
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.simulation import Crowd
@@ -61,3 +62,26 @@ def test_the_assigner_reads_every_simulated_post_as_the_crowd_meant_it(
     shapes = Counter(crowd.methods.values())
     assert set(shapes) == {"label", "reply_to_question", "inherited", "window", "general"}
     assert shapes["window"] > 30
+
+
+def test_the_crowd_retweets_and_its_replies_start_with_mentions() -> None:
+    start = datetime.now(UTC) - timedelta(hours=1)
+    emulator = XEmulator()
+    emulator.add_post(HOST_USER_ID, "Q1: What works for you? #SMBchat", created_at=start)
+    crowd = Crowd(emulator, "#SMBchat", HOST_USER_ID, seed=2, size=20)
+    for minute in range(30):
+        crowd.act(start + timedelta(minutes=minute, seconds=1), intensity=0.3)
+    posts = {int(p["id"]): p for p in emulator.posts()}
+    assert crowd.retweets and not crowd.retweets & set(crowd.truth)
+    assert all(posts[pid]["text"].startswith("RT @") for pid in crowd.retweets)
+    replies = [  # X adds no mention of yourself to a reply to your own post
+        pid
+        for pid, parent in crowd.parents.items()
+        if parent and posts[parent]["author_id"] != posts[pid]["author_id"]
+    ]
+    assert replies and all(posts[pid]["text"].startswith("@") for pid in replies)
+    labelled_replies = [pid for pid in replies if crowd.methods[pid] == "label"]
+    assert labelled_replies, "someone answers from the question's reply box"
+    for pid in labelled_replies:  # the label still reads after X's leading mention
+        assert posts[pid]["text"].startswith("@SMBchatHost ")
+        assert [label.number for label in parse_labels(posts[pid]["text"])] == [1]
