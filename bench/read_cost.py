@@ -43,7 +43,8 @@ from _rig import (
 )
 
 from chatbot.emulator.x import XEmulator
-from chatbot.emulator.x.traffic import RateLimiter, RequestLog
+from chatbot.emulator.x.limits import RateLimiter
+from chatbot.emulator.x.traffic import RequestLog
 from chatbot.hosting.collector import EARLY
 from chatbot.hosting.host import Host
 from chatbot.x.meter import Meter

@@ -93,6 +93,7 @@ def x_client(
         consumer_secret=secret(settings.x_api_secret),
         access_token=secret(settings.x_access_token),
         access_token_secret=secret(settings.x_access_token_secret),
+        bearer_token=secret(settings.x_bearer_token) or None,  # search spends the app's budget
         base_url=settings.x_api_base_url,
         meter=meter,
         now=now,
@@ -209,7 +210,7 @@ async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) ->
         if not await _first(leadership.acquire(), stop_event.wait()):
             return 0
         try:
-            me = await x.me()
+            me = await x.check_write_access()  # a read-only token says so now, not at 20:00
         except XAuthError as exc:
             raise SetupError(f"X refused the credentials in .env: {exc}") from exc
         except XError as exc:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from chatbot import __version__, app
 from chatbot.app import SetupError
@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, default=8787)
     emulator.add_argument("--empty", action="store_true", help="start with no participant accounts")
+    emulator.add_argument(
+        "--search-lag",
+        nargs=2,
+        type=float,
+        metavar=("MIN", "MAX"),
+        help="recent search shows each post MIN to MAX seconds late, as X can",
+    )
     emulator.set_defaults(handler=cmd_emulator)
 
     recap = commands.add_parser("recap", help="rebuild a chat's recap files and print its thread")
@@ -79,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     transcript.add_argument("--timezone", default="UTC", help="zone for times in the files")
     transcript.add_argument("--host", help="the host's handle, so its posts are not answers")
     transcript.set_defaults(handler=cmd_transcript)
+
+    doctor = commands.add_parser(
+        "doctor", help="check the X credentials, the host account, rate limits and costs"
+    )
+    doctor.add_argument(
+        "--posts", type=int, default=450, help="participant posts a chat gets, for the cost"
+    )
+    doctor.set_defaults(handler=cmd_doctor)
 
     history = commands.add_parser("history", help="past chats with their numbers and X cost")
     history.add_argument("chat", nargs="?", help="only this chat")
@@ -156,10 +171,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
-    """Serve the X API emulator until interrupted."""
-    from chatbot.emulator.x.server import serve_forever
+    """Serve the X API emulator until interrupted; it checks signatures with the X_* keys
+    of the settings (or prints the keys it takes)."""
+    from chatbot.emulator.x import DEFAULT_KEYS, Keys, serve_forever
 
-    return _guarded(lambda: _serve(serve_forever(args.host, args.port, seed_demo=not args.empty)))
+    settings = _settings(args)
+
+    def value(secret: SecretStr | None, default: str) -> str:
+        return secret.get_secret_value() if secret else default
+
+    keys = DEFAULT_KEYS
+    if settings.has_x_credentials:
+        keys = Keys(
+            consumer_key=value(settings.x_api_key, ""),
+            consumer_secret=value(settings.x_api_secret, ""),
+            access_token=value(settings.x_access_token, ""),
+            access_token_secret=value(settings.x_access_token_secret, ""),
+            bearer_token=value(settings.x_bearer_token, DEFAULT_KEYS.bearer_token),
+        )
+    lag = (args.search_lag[0], args.search_lag[1]) if args.search_lag else (0.0, 0.0)
+    server = serve_forever(
+        args.host, args.port, seed_demo=not args.empty, keys=keys, visibility_delay_seconds=lag
+    )
+    return _guarded(lambda: _serve(server))
 
 
 async def _serve(server: Awaitable[None]) -> int:
@@ -236,3 +270,12 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     return _guarded(lambda: history_command(settings, args.chat))
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check with a few cheap calls that X will take the next chat."""
+    from chatbot.doctor import doctor_command
+
+    settings = _settings(args)
+    logging.getLogger("chatbot.x").setLevel(logging.CRITICAL)  # the findings say it all
+    return _guarded(lambda: doctor_command(settings, participant_posts=args.posts))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -109,10 +109,7 @@ async def run_demo(
     await emulator.start("127.0.0.1", 0)
     meter = TaggedMeter()
     x = TweepyXClient(
-        consumer_key="demo",
-        consumer_secret="demo",
-        access_token=f"{HOST_USER_ID}-demo",
-        access_token_secret="demo",
+        **asdict(emulator.keys),  # the emulator checks every signature, as X does
         base_url=emulator.base_url,
         meter=meter,
         now=clock.now,

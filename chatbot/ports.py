@@ -42,6 +42,26 @@ class XForbiddenError(XError):
     """X refused the request (403) for a reason other than duplicate content."""
 
 
+class XWritePermissionError(XAuthError):
+    """The access token may read but not post (403 oauth1-permissions): it was made before
+    the app had Read and write permission. Posting must stop until it is regenerated."""
+
+
+class XCreditsExhaustedError(XError):
+    """X answered 402: the pay-per-use account has no credits left. Nothing works until
+    someone adds credits; retrying only repeats the refusal, so alert once and stop."""
+
+
+class XRateLimitedError(XUnavailableError):
+    """X's rate limit is spent until ``reset_at`` (None: X did not say). The adapter raises
+    it at once when the reset is further away than it may wait (a 24-hour post limit is
+    hours away), so the caller can plan around ``reset_at`` instead of retrying."""
+
+    def __init__(self, message: str, *, reset_at: datetime | None) -> None:
+        super().__init__(message)
+        self.reset_at = reset_at
+
+
 class XClient(Protocol):
     """What the bot needs from X."""
 

@@ -103,11 +103,20 @@ def chat_dir(tmp_path: Path) -> Path:
     return folder
 
 
+# The emulator checks signatures with the keys of its settings, as X does with its own.
+X_KEYS = {
+    "X_API_KEY": "key",
+    "X_API_SECRET": "secret-value-1",
+    "X_ACCESS_TOKEN": "1500000000000000001-token",
+    "X_ACCESS_TOKEN_SECRET": "secret-value-2",
+}
+
+
 @pytest.fixture
 def emulator_url() -> Iterator[str]:
     """`chatbot emulator` on a free port."""
     port = free_port()
-    emulator = Process(["emulator", "--port", str(port)], dict(os.environ), ROOT)
+    emulator = Process(["emulator", "--port", str(port)], dict(os.environ) | X_KEYS, ROOT)
     try:
         emulator.wait_for(f"127.0.0.1:{port}")
         yield f"http://127.0.0.1:{port}"
@@ -118,10 +127,7 @@ def emulator_url() -> Iterator[str]:
 def bot_env(tmp_path: Path, chat_dir: Path, emulator_url: str, database: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("X_", "DISCORD_"))}
     env.update(
-        X_API_KEY="key",
-        X_API_SECRET="secret-value-1",
-        X_ACCESS_TOKEN="1500000000000000001-token",
-        X_ACCESS_TOKEN_SECRET="secret-value-2",
+        X_KEYS,
         X_API_BASE_URL=emulator_url,
         CHATBOT_CHAT_DIR=str(chat_dir),
         CHATBOT_DATA_DIR=str(tmp_path / "data"),

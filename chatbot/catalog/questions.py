@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 from chatbot.catalog.checks import FileCheck, Problem, read_toml, text_field
 from chatbot.domain.chat import Question, QuestionSet
 
 TEXT_KEYS = ("welcome", "rules", "last_call", "closing", "reminder")
-QUESTION_SET_KEYS = {"title", *TEXT_KEYS, "questions"}
+QUESTION_SET_KEYS = {"title", *TEXT_KEYS, "questions", "answer_letter"}
 QUESTION_KEYS = {"text", "image", "minutes"}
 
 
@@ -22,6 +24,7 @@ def load_question_set(path: Path, root: Path, problems: list[Problem]) -> Questi
     check.unknown(data, QUESTION_SET_KEYS)
     title = text_field(check, data, "title")
     texts = {key: text_field(check, data, key) for key in TEXT_KEYS}
+    letter = _answer_letter(check, data)
     raw = data.get("questions")
     questions: list[Question] = []
     if not isinstance(raw, list) or not raw:
@@ -65,4 +68,24 @@ def load_question_set(path: Path, root: Path, problems: list[Problem]) -> Questi
     if check.count:
         return None
     key = path.relative_to(root).with_suffix("").as_posix()
-    return QuestionSet(key=key, title=title, questions=tuple(questions), path=path, **texts)
+    return QuestionSet(
+        key=key,
+        title=title,
+        questions=tuple(questions),
+        path=path,
+        answer_letter=letter,
+        **texts,
+    )
+
+
+def _answer_letter(check: FileCheck, data: dict[str, Any]) -> str:
+    """The letter participants put before their answers' numbers: one letter, not Q."""
+    value = data.get("answer_letter", "A")
+    letter = unicodedata.normalize("NFKC", value).upper() if isinstance(value, str) else ""
+    if len(letter) != 1 or not letter.isalpha() or letter == "Q":
+        check.add(
+            f"answer_letter must be one letter other than Q (A1:, R1:…), not {value!r}",
+            "answer_letter",
+        )
+        return "A"
+    return letter

@@ -1,30 +1,43 @@
-"""Which question a participant's post answers.
+"""Which question a participant's post answers, and by which method it was found.
 
-Participants label answers in many ways: ``A1``, ``a1:``, ``A1.``, ``A1)``,
-``A 1``, ``A1a``, ``Q1 A1``, ``A1/A2``. Unlabelled posts still find their question
-when they reply to a question post, or to an answer (they inherit its question).
+Methods, strongest first (``METHODS``):
+
+- ``label``: the post is labelled (``A1:``, ``Ａ６：``, ``Answer 5:``; see ``labels.py``);
+- ``reply_to_question``: it replies to or quotes a question post;
+- ``inherited``: it replies to a post that answers a question, and takes its question;
+- ``window``: no label and no reply, but it reads as an answer (``chatter.py``) and was
+  made while a question was live (``windows.py``): an inferred answer;
+- ``general``: none of these (greetings, thanks, spam…).
+
+Spam is never an answer, labelled or not. A post assigned again takes the new
+assignment, except that a window guess (or nothing) never overrides a label, a
+reply or an inheritance found before (``settle``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from chatbot.domain.chatter import is_spam, reads_as_answer
+from chatbot.domain.labels import Label, parse_labels, question_number_of_host_post
 from chatbot.domain.posts import XPost
+from chatbot.domain.windows import QuestionWindows
+
+__all__ = [
+    "GENERAL",
+    "METHODS",
+    "AnswerAssigner",
+    "Assignment",
+    "Label",
+    "parse_labels",
+    "question_number_of_host_post",
+    "settle",
+]
 
 GENERAL = 0
-
-# One label: an optional "Qn" prefix, then "A" (space allowed only after a capital,
-# so "a 10% discount" is not answer 10), a number, an optional sub-letter, then a
-# separator or the end.
-_LABEL_BODY = r"(?:[Qq]\s?\d{1,2}\s*[:.)\-]?\s*)?(?:A\s?|a)(?P<n>\d{1,2})(?P<sub>[a-z])?"
-_LABEL_AT = re.compile(_LABEL_BODY + r"(?=$|[\s:.),;/&+\-!?])")
-# Away from the start, only a label followed by a colon counts ("Thanks! A2: …").
-_LABEL_WITH_COLON = re.compile(r"(?<![\w@#])" + _LABEL_BODY + r"\s*:")
-_LEADING_MENTIONS = re.compile(r"^(?:\s*(?:@\w{1,15}|\.@\w{1,15}))*\s*")
-_JOIN = re.compile(r"\s*(?:[:.)\-]\s*)?(?:[/,&+]|\band\b)\s*")
-_QUESTION = re.compile(r"^\s*Q\s?(\d{1,2})\s*[:.)\-]")
+METHODS = ("label", "reply_to_question", "inherited", "window", "general")
+_RANK = {method: rank for rank, method in enumerate(METHODS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,50 +46,28 @@ class Assignment:
 
     post_id: int
     question_number: int
-    method: str  # "label", "reply_to_question", "inherited", "general"
+    method: str  # one of METHODS
     label: str | None = None
     parent_post_id: int | None = None
 
 
-def parse_labels(text: str) -> list[tuple[int, str]]:
-    """Return the answer labels a post starts with, as (question number, label as written).
-
-    Labels count at the start of the post (after any leading @mentions), chained
-    with ``/``, ``,``, ``&``, ``+`` or "and"; elsewhere only when followed by a colon.
-    """
-    found: list[tuple[int, str]] = []
-    pos = _LEADING_MENTIONS.match(text)
-    i = pos.end() if pos else 0
-    while True:
-        match = _LABEL_AT.match(text, i)
-        if not match:
-            break
-        found.append(_label_of(match))
-        join = _JOIN.match(text, match.end())
-        if not join or not _LABEL_AT.match(text, join.end()):
-            break
-        i = join.end()
-    if not found:
-        found = [_label_of(m) for m in _LABEL_WITH_COLON.finditer(text)]
-    unique: dict[int, str] = {}
-    for number, label in found:
-        unique.setdefault(number, label)
-    return list(unique.items())
-
-
-def _label_of(match: re.Match[str]) -> tuple[int, str]:
-    number = int(match.group("n"))
-    return number, f"A{number}{match.group('sub') or ''}"
-
-
-def question_number_of_host_post(text: str) -> int | None:
-    """Return n for a post that starts with "Qn:" (a question post), else None."""
-    match = _QUESTION.match(text)
-    return int(match.group(1)) if match else None
+def settle(earlier: Sequence[Assignment], later: Sequence[Assignment]) -> Sequence[Assignment]:
+    """What a post assigned twice keeps: the later assignment (made knowing more), unless
+    the earlier one was firm (a label, a reply, an inheritance) and the later is weaker."""
+    if earlier and _RANK[earlier[0].method] < min(_RANK["window"], _RANK[later[0].method]):
+        return earlier
+    return later
 
 
 class AnswerAssigner:
-    """Assigns posts to questions, remembering earlier answers so replies inherit them."""
+    """Assigns posts to questions, remembering earlier answers so replies inherit them.
+
+    ``question_count`` is the chat's number of questions: labels beyond it (or beyond
+    the last question posted, when larger) are no label. ``answer_letter`` is the
+    question set's letter (``R`` for ``R1:``). ``window_ends`` are ids of host posts that
+    ended the last window (the last call, the closing), for an assigner built after
+    them; later host posts are noticed as they are assigned.
+    """
 
     def __init__(
         self,
@@ -86,16 +77,22 @@ class AnswerAssigner:
         hidden: Iterable[str] = (),
         question_count: int | None = None,
         known: Mapping[int, Sequence[int]] | None = None,
+        answer_letter: str = "A",
+        window_ends: Iterable[int] = (),
     ) -> None:
         self.question_posts = dict(question_posts)  # X post id -> question number
+        self.windows = QuestionWindows(self.question_posts, ends=window_ends)
         self.host_user_id = host_user_id
         self.hidden = {h.lstrip("@").lower() for h in hidden}
         self.question_count = question_count
-        self._questions_of: dict[int, list[int]] = {k: list(v) for k, v in (known or {}).items()}
+        self.answer_letter = answer_letter
+        self._known = {post_id: tuple(numbers) for post_id, numbers in (known or {}).items()}
+        self._assigned: dict[int, Sequence[Assignment]] = {}
 
     def add_question_post(self, post_id: int, number: int) -> None:
         """Register a question post made (or found) after the assigner was built."""
         self.question_posts[post_id] = number
+        self.windows.open(post_id, number)
 
     def hide(self, username: str) -> None:
         """Keep a user's posts out of every later assignment."""
@@ -106,30 +103,57 @@ class AnswerAssigner:
         result: list[Assignment] = []
         for post in sorted(posts, key=lambda p: p.id):
             if post.author.id == self.host_user_id:
+                self._note_host_post(post)
                 continue
             if post.author.username.lower() in self.hidden:
                 continue
-            result.extend(self._assign_one(post))
+            chosen = settle(self._assigned.get(post.id, ()), self._assign_one(post))
+            self._assigned[post.id] = chosen
+            result.extend(chosen)
         return result
 
-    def _valid(self, number: int) -> bool:
-        return number >= 1 and (self.question_count is None or number <= self.question_count)
+    def _note_host_post(self, post: XPost) -> None:
+        """A post of the host's own thread that is not a question closes the live window."""
+        if post.id in self.question_posts or question_number_of_host_post(post.text) is not None:
+            return
+        to_someone_else = post.in_reply_to_user_id not in (None, self.host_user_id)
+        if not to_someone_else and post.quoted_post_id is None:
+            self.windows.close(post.id)
 
     def _assign_one(self, post: XPost) -> list[Assignment]:
         parent = post.in_reply_to_post_id
-        labels = [(n, label) for n, label in parse_labels(post.text) if self._valid(n)]
+        if is_spam(post.text):
+            return [Assignment(post.id, GENERAL, "general", None, parent)]
+        last = max(self.question_count or 0, self.windows.last_asked) or None
+        labels = parse_labels(post.text, letter=self.answer_letter, last=last)
+        labels = [label for label in labels if self._counts(label, post.id)]
         if labels:
-            out = [Assignment(post.id, n, "label", label, parent) for n, label in labels]
-        elif parent is not None and parent in self.question_posts:
-            out = [
-                Assignment(post.id, self.question_posts[parent], "reply_to_question", None, parent)
-            ]
-        elif post.quoted_post_id is not None and post.quoted_post_id in self.question_posts:
-            number = self.question_posts[post.quoted_post_id]
-            out = [Assignment(post.id, number, "reply_to_question", None, parent)]
-        elif parent is not None and self._questions_of.get(parent, [GENERAL])[0] != GENERAL:
-            out = [Assignment(post.id, self._questions_of[parent][0], "inherited", None, parent)]
-        else:
-            out = [Assignment(post.id, GENERAL, "general", None, parent)]
-        self._questions_of[post.id] = [a.question_number for a in out]
-        return out
+            return [Assignment(post.id, lb.number, "label", lb.text, parent) for lb in labels]
+        asked = self.question_posts.get(parent) if parent is not None else None
+        if asked is None and post.quoted_post_id is not None:
+            asked = self.question_posts.get(post.quoted_post_id)
+        if asked is not None:
+            return [Assignment(post.id, asked, "reply_to_question", None, parent)]
+        if inherited := self._question_of(parent):
+            return [Assignment(post.id, inherited, "inherited", None, parent)]
+        live = self.windows.live(post.id)
+        to_the_chat = parent is None or post.in_reply_to_user_id == self.host_user_id
+        if live and to_the_chat and reads_as_answer(post.text):
+            return [Assignment(post.id, live, "window", None, parent)]
+        return [Assignment(post.id, GENERAL, "general", None, parent)]
+
+    def _counts(self, label: Label, post_id: int) -> bool:
+        """A bare label ("A4 flyers…") counts only for a question already asked: before
+        it is asked, "A4" is more likely a paper size than an answer."""
+        if not label.bare or not self.windows.any_asked:
+            return True
+        return self.windows.asked_before(label.number, post_id)
+
+    def _question_of(self, post_id: int | None) -> int:
+        """The first question a known post answers (GENERAL when none, or unknown)."""
+        if post_id is None:
+            return GENERAL
+        if post_id in self._assigned:
+            return self._assigned[post_id][0].question_number
+        numbers = self._known.get(post_id)
+        return numbers[0] if numbers else GENERAL

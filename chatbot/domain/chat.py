@@ -31,6 +31,7 @@ class QuestionSet:
     reminder: str
     questions: tuple[Question, ...]
     path: Path | None = None
+    answer_letter: str = "A"  # what answers' numbers follow: "R" in a Spanish chat (R1:)
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,7 +120,7 @@ class Answer(SQLModel, table=True):
     post_id: int = Field(sa_column=_big(index=True, nullable=False))
     question_number: int = 0
     label: str | None = None  # as written, e.g. "A1a"
-    method: str = "general"  # label, reply_to_question, inherited, general
+    method: str = "general"  # label, reply_to_question, inherited, window, general
     parent_post_id: int | None = Field(default=None, sa_column=_big())
 
     __table_args__ = (UniqueConstraint("post_id", "question_number", name="uq_answer"),)

@@ -1,1 +1,1 @@
-"""The X adapter: tweepy's AsyncClient behind the XClient port, and a local X API emulator."""
+"""The X adapter: tweepy's AsyncClient behind the XClient port."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -14,11 +15,12 @@ import aiohttp
 from tweepy.asynchronous import AsyncClient
 
 from chatbot.domain.posts import SearchBatch, XPost, XUser
-from chatbot.ports import XAuthError, XDuplicateError
+from chatbot.ports import XAuthError, XDuplicateError, XWritePermissionError
 from chatbot.x import convert
+from chatbot.x.links import has_link
 from chatbot.x.meter import Meter
-from chatbot.x.retry import DuplicateContent, Retrier, RetryPolicy, Sleep
-from chatbot.x.search import SearchPager
+from chatbot.x.retry import WRITE_PERMISSION_HELP, DuplicateContent, Retrier, RetryPolicy, Sleep
+from chatbot.x.search import MAX_PAGES, SEARCH_PATH, SearchPager
 from chatbot.x.session import (
     X_API,
     OAuth1Credentials,
@@ -28,11 +30,6 @@ from chatbot.x.session import (
 )
 
 log = logging.getLogger("chatbot.x")
-FIELDS: dict[str, Any] = {
-    "tweet_fields": convert.TWEET_FIELDS,
-    "user_fields": convert.USER_FIELDS,
-    "expansions": convert.EXPANSIONS,
-}
 
 
 def _real_now() -> datetime:
@@ -40,7 +37,11 @@ def _real_now() -> datetime:
 
 
 class TweepyXClient:
-    """Talks to X (or the local emulator) through tweepy, with bounded retries and a meter."""
+    """Talks to X (or the local emulator) through tweepy, with bounded retries and a meter.
+
+    With a bearer token as well as the OAuth 1.0a secrets, recent search runs app-only and
+    spends X's per-app search budget (450 per 15 minutes) instead of the account's (300).
+    """
 
     def __init__(
         self,
@@ -56,6 +57,7 @@ class TweepyXClient:
         sleep: Sleep | None = None,
         retry: RetryPolicy | None = None,
         duplicate_lookback: timedelta = timedelta(days=2),
+        search_max_pages: int = MAX_PAGES,
     ) -> None:
         secrets = (consumer_key, consumer_secret, access_token, access_token_secret)
         self._oauth1 = OAuth1Credentials(*secrets) if all(secrets) else None  # type: ignore[arg-type]
@@ -70,6 +72,8 @@ class TweepyXClient:
             return_type=dict,
         )
         self._user_auth = self._oauth1 is not None
+        self._search_user_auth = self._user_auth and not bearer_token
+        self._search_max_pages = search_max_pages
         self.base_url = base_url
         self.meter = meter or Meter()
         self._now = now or _real_now
@@ -162,7 +166,9 @@ class TweepyXClient:
             log.info("x create_post: earlier attempt had succeeded as %d", result)
             return result
         post_id = int(result["data"]["id"])
-        self.meter.record_created(with_url="https://t.co/" in result["data"].get("text", ""))
+        # Priced "with URL" for a link in what we wrote (as X finds links, bare domains
+        # too); X's pricing names no surcharge for media, whose t.co link X adds itself.
+        self.meter.record_created(with_url=has_link(text))
         log.info("x create_post: posted %d (reply_to=%s)", post_id, reply_to)
         return post_id
 
@@ -188,10 +194,33 @@ class TweepyXClient:
 
         ``until_id`` reads on below the oldest post of a pass that stopped early.
         """
-        pager = SearchPager(self, query)
-        return await pager.collect(
-            since_id=since_id, start_time=start_time, end_time=end_time, until_id=until_id
+        pager = SearchPager(self._search_page, now=self._now, max_pages=self._search_max_pages)
+        batch = await pager.collect(
+            query, since_id=since_id, start_time=start_time, end_time=end_time, until_id=until_id
         )
+        limit = self.rate_limits.get(SEARCH_PATH)
+        if limit is None:
+            return batch
+        return replace(batch, rate_remaining=limit.remaining, rate_reset=limit.reset)
+
+    async def _search_page(self, query: str, params: dict[str, Any]) -> Mapping[str, Any]:
+        body = await self._call(
+            "search_recent",
+            partial(
+                self._api.search_recent_tweets,
+                query,
+                user_auth=self._search_user_auth,
+                **params,
+                **convert.FIELDS,
+            ),
+        )
+        self._record_reads(body)
+        return body
+
+    def _record_reads(self, body: Mapping[str, Any]) -> None:
+        data = body.get("data") or []
+        posts = [data] if isinstance(data, Mapping) else data
+        self.meter.record_read((int(post["id"]) for post in posts), at=self._now())
 
     async def get_posts(self, ids: Sequence[int]) -> list[XPost]:
         """Look posts up by id, 100 per request; ids X cannot find are left out."""
@@ -201,17 +230,20 @@ class TweepyXClient:
             batch = unique[start : start + 100]
             body = await self._call(
                 "get_posts",
-                partial(self._api.get_tweets, batch, user_auth=self._user_auth, **FIELDS),
+                partial(self._api.get_tweets, batch, user_auth=self._user_auth, **convert.FIELDS),
             )
-            found = convert.posts_of(body)
-            self.meter.record_read((p.id for p in found), at=self._now())
-            posts.extend(found)
+            self._record_reads(body)
+            posts.extend(convert.posts_of(body))
         return posts
 
     async def find_own_post(self, text: str, *, since: datetime) -> int | None:
-        """Return the id of our own post with this text (compared normalised) since ``since``."""
+        """Return the id of our own post with this text since ``since``.
+
+        Compared as X changes text: links become t.co links, and a post with media gets
+        one more at the end.
+        """
         me = await self.me()
-        wanted = convert.normalise_text(text)
+        wanted = convert.comparable(text)
         token: str | None = None
         for _ in range(5):
             params: dict[str, Any] = {"start_time": since, "max_results": 100}
@@ -223,35 +255,24 @@ class TweepyXClient:
                     self._api.get_users_tweets,
                     me.id,
                     user_auth=self._user_auth,
-                    tweet_fields=["created_at"],
+                    tweet_fields=["created_at", "entities", "note_tweet"],
                     **params,
                 ),
             )
-            data = body.get("data") or []
-            self.meter.record_read((int(t["id"]) for t in data), at=self._now())
-            for tweet in data:
-                if convert.normalise_text(tweet["text"]) == wanted:
+            self._record_reads(body)
+            for tweet in body.get("data") or []:
+                if convert.comparable_post(tweet) == wanted:
                     return int(tweet["id"])
             token = (body.get("meta") or {}).get("next_token")
             if not token:
                 return None
         return None
 
-    @property
-    def api(self) -> AsyncClient:
-        """The underlying tweepy client (its session is set on first use)."""
-        return self._api
-
-    @property
-    def user_auth(self) -> bool:
-        """True when requests are signed with OAuth 1.0a user context."""
-        return self._user_auth
-
-    @property
-    def now(self) -> Callable[[], datetime]:
-        """This client's clock."""
-        return self._now
-
-    async def call(self, operation: str, send: Callable[[], Awaitable[Any]]) -> Any:
-        """Run one metered, retried request (used by the search pager)."""
-        return await self._call(operation, send)
+    async def check_write_access(self) -> XUser:
+        """Return our account, or raise XWritePermissionError when X says the access token
+        may only read (its ``x-access-level``); nothing is posted to find out."""
+        me = await self.me()
+        level = self.rate_limits.access_level
+        if level is not None and "write" not in level:
+            raise XWritePermissionError(f"@{me.username}: {WRITE_PERMISSION_HELP}")
+        return me

@@ -10,6 +10,7 @@ from typing import Any
 
 from chatbot.domain.posts import Metrics, XPost, XUser
 from chatbot.render.safe_text import storable
+from chatbot.x.links import mask_links
 
 TWEET_FIELDS = [
     "author_id",
@@ -19,10 +20,16 @@ TWEET_FIELDS = [
     "in_reply_to_user_id",
     "entities",
     "public_metrics",
+    "note_tweet",  # the whole text of a post over 280 characters
 ]
 USER_FIELDS = ["username", "name", "public_metrics"]
 EXPANSIONS = ["author_id"]
-_URL = re.compile(r"https?://\S+")
+# What every post read asks for (tweepy's keyword arguments).
+FIELDS: dict[str, list[str]] = {
+    "tweet_fields": TWEET_FIELDS,
+    "user_fields": USER_FIELDS,
+    "expansions": EXPANSIONS,
+}
 _SPACE = re.compile(r"\s+")
 
 
@@ -55,19 +62,28 @@ def _reference(tweet: Mapping[str, Any], kind: str) -> int | None:
     return None
 
 
+def whole_text(tweet: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    """A post's whole text and its entities: ``note_tweet`` for a long post (``text`` is cut
+    there), else ``text``; X escapes &, < and >, undone here."""
+    note = tweet.get("note_tweet") or {}
+    if note.get("text"):
+        return html.unescape(note["text"]), note.get("entities") or tweet.get("entities") or {}
+    return html.unescape(tweet.get("text", "")), tweet.get("entities") or {}
+
+
 def to_post(tweet: Mapping[str, Any], users: Mapping[int, XUser]) -> XPost:
     """Convert a v2 post object, joining its author from ``includes.users``."""
     author_id = int(tweet.get("author_id", 0))
-    entities = tweet.get("entities") or {}
+    text, entities = whole_text(tweet)
     metrics = tweet.get("public_metrics") or {}
     created = tweet.get("created_at")
     conversation = tweet.get("conversation_id")
     replied_user = tweet.get("in_reply_to_user_id")
+    links = [u for u in entities.get("urls") or [] if "media_key" not in u]  # not media
     return XPost(
         id=int(tweet["id"]),
         author=users.get(author_id) or XUser(id=author_id, username=""),
-        # X escapes &, < and > in post text; PostgreSQL cannot store a NUL in it.
-        text=storable(html.unescape(tweet.get("text", ""))),
+        text=storable(text),  # PostgreSQL text cannot hold a NUL
         created_at=parse_time(created) if created else datetime.now(UTC),
         conversation_id=int(conversation) if conversation else None,
         in_reply_to_post_id=_reference(tweet, "replied_to"),
@@ -82,7 +98,7 @@ def to_post(tweet: Mapping[str, Any], users: Mapping[int, XUser]) -> XPost:
         ),
         hashtags=tuple(tag["tag"] for tag in entities.get("hashtags") or []),
         mentions=tuple(m["username"] for m in entities.get("mentions") or []),
-        urls=tuple(u.get("expanded_url") or u["url"] for u in entities.get("urls") or []),
+        urls=tuple(u.get("expanded_url") or u["url"] for u in links),
     )
 
 
@@ -95,7 +111,16 @@ def posts_of(body: Mapping[str, Any]) -> list[XPost]:
     return [to_post(tweet, users) for tweet in data]
 
 
-def normalise_text(text: str) -> str:
-    """Return text as compared for 'is this my post': URLs masked (X shortens them), spaces
-    collapsed, HTML entities undone."""
-    return _SPACE.sub(" ", _URL.sub("<url>", html.unescape(text))).strip()
+def comparable(text: str) -> str:
+    """Text as compared for 'is this my post': links masked (X makes them t.co links, bare
+    domains too) and spaces collapsed."""
+    return _SPACE.sub(" ", mask_links(text)).strip()
+
+
+def comparable_post(tweet: Mapping[str, Any]) -> str:
+    """A post as compared with the text we sent: without the link X appends for media."""
+    text, entities = whole_text(tweet)
+    for url in entities.get("urls") or []:
+        if "media_key" in url:
+            text = text.replace(url["url"], "")
+    return comparable(text)

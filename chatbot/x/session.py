@@ -1,8 +1,11 @@
-"""The HTTP session under tweepy: base-URL rewrite, timeouts, and the v2 media upload."""
+"""The HTTP session under tweepy: base-URL rewrite, timeouts, what X's headers say, answers
+from X's edge that are not X's JSON, and the v2 media upload."""
 
 from __future__ import annotations
 
+import json
 import mimetypes
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,18 +47,33 @@ def rewrite_middleware(base_url: str) -> aiohttp.ClientMiddlewareType:
 
 @dataclass(frozen=True, slots=True)
 class RateLimit:
-    """X's rate-limit headers of an endpoint's latest response."""
+    """One of X's rate-limit windows, from the headers of an endpoint's latest response."""
 
     limit: int
     remaining: int
     reset: datetime
 
 
+def read_window(headers: Mapping[str, str], prefix: str = "x-rate-limit") -> RateLimit | None:
+    """Read ``<prefix>-limit/-remaining/-reset`` (the 24-hour ones are
+    ``x-user-limit-24hour`` and ``x-app-limit-24hour``); None when absent."""
+    try:
+        return RateLimit(
+            int(headers[f"{prefix}-limit"]),
+            int(headers[f"{prefix}-remaining"]),
+            datetime.fromtimestamp(int(headers[f"{prefix}-reset"]), UTC),
+        )
+    except (KeyError, ValueError):
+        return None
+
+
 class RateLimits:
-    """The latest rate-limit headers per endpoint path (e.g. '/2/tweets/search/recent')."""
+    """The latest 15-minute limits per endpoint path (e.g. '/2/tweets/search/recent'), and
+    the access level X reports for our token ('read', 'read-write'…)."""
 
     def __init__(self) -> None:
         self._by_path: dict[str, RateLimit] = {}
+        self.access_level: str | None = None
 
     def get(self, path: str) -> RateLimit | None:
         """The latest limits seen for ``path``, if X sent any."""
@@ -68,19 +86,41 @@ class RateLimits:
             request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
         ) -> aiohttp.ClientResponse:
             response = await handler(request)
-            headers = response.headers
-            try:
-                limit = RateLimit(
-                    int(headers["x-rate-limit-limit"]),
-                    int(headers["x-rate-limit-remaining"]),
-                    datetime.fromtimestamp(int(headers["x-rate-limit-reset"]), UTC),
-                )
-            except (KeyError, ValueError):
-                return response
-            self._by_path[request.url.path] = limit
+            limit = read_window(response.headers)
+            if limit is not None:
+                self._by_path[request.url.path] = limit
+            self.access_level = response.headers.get("x-access-level", self.access_level)
             return response
 
         return record
+
+
+class EdgeError(Exception):
+    """X's edge proxy answered an error without X's JSON (an HTML page or nothing)."""
+
+    def __init__(self, status: int, headers: Mapping[str, str], content_type: str) -> None:
+        super().__init__(f"HTTP {status} from X's edge ({content_type or 'empty body'})")
+        self.status = status
+        self.headers = headers
+
+
+async def edge_guard(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """Raise EdgeError for an error answer whose body is not a JSON object, which tweepy
+    cannot read (an HTML page raises a content-type error, an empty one an AttributeError)."""
+    response = await handler(request)
+    if response.status < 400:
+        return response
+    body = await response.read()
+    try:
+        parsed = json.loads(body) if response.content_type.endswith("json") else None
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        response.release()
+        raise EdgeError(response.status, response.headers, response.content_type if body else "")
+    return response
 
 
 def build_session(
@@ -92,6 +132,7 @@ def build_session(
         middlewares.append(rewrite_middleware(base_url))
     if limits is not None:
         middlewares.append(limits.middleware())
+    middlewares.append(edge_guard)
     return aiohttp.ClientSession(
         timeout=aiohttp.ClientTimeout(total=timeout_seconds), middlewares=tuple(middlewares)
     )
@@ -142,7 +183,8 @@ def _media_category(path: Path) -> tuple[str, str]:
 async def upload_media(
     session: aiohttp.ClientSession, credentials: OAuth1Credentials, path: Path, data: bytes
 ) -> str:
-    """Upload an image with X's v2 simple upload; return the media id (raises tweepy errors)."""
+    """Upload an image with X's v2 simple upload; return the media id (raises tweepy errors,
+    or EdgeError for an answer that is not X's JSON)."""
     url = X_API + MEDIA_UPLOAD_ROUTE
     mime, category = _media_category(path)
     form = aiohttp.FormData()
@@ -150,17 +192,14 @@ async def upload_media(
     form.add_field("media_category", category)
     headers = credentials.sign(url, "POST")
     async with session.post(url, data=form, headers=headers) as response:
-        try:
-            body: dict[str, Any] = await response.json(content_type=None)
-        except ValueError:
-            body = {}
-    if response.status in _ERRORS or not 200 <= response.status < 300:
-        if response.status == 429:
-            reset = response.headers.get("x-rate-limit-reset")
-            raise tweepy.TooManyRequests(
-                response, response_json=body, reset_time=int(reset) if reset else None
-            )
-        if response.status >= 500:
-            raise tweepy.TwitterServerError(response, response_json=body)
-        raise _ERRORS.get(response.status, tweepy.HTTPException)(response, response_json=body)
-    return str(body["data"]["id"])
+        body: dict[str, Any] = await response.json(content_type=None)
+    if 200 <= response.status < 300:
+        return str(body["data"]["id"])
+    if response.status == 429:
+        reset = response.headers.get("x-rate-limit-reset")
+        raise tweepy.TooManyRequests(
+            response, response_json=body, reset_time=int(reset) if reset else None
+        )
+    if response.status >= 500:
+        raise tweepy.TwitterServerError(response, response_json=body)
+    raise _ERRORS.get(response.status, tweepy.HTTPException)(response, response_json=body)

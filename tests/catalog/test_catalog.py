@@ -151,3 +151,27 @@ def test_the_example_in_the_package_is_the_shipped_chat() -> None:
     ]
     for path in packaged:
         assert (EXAMPLE / path).read_bytes() == (ROOT / path).read_bytes(), f"copy {path} over"
+
+
+def test_a_question_set_may_name_its_answer_letter(tmp_path: Path) -> None:
+    spanish = QUESTIONS.replace('title = "Test set"', 'title = "Test set"\nanswer_letter = "r"')
+    catalog = load_catalog(
+        chat_folder(tmp_path, {}, {"set.toml": spanish, "plain.toml": QUESTIONS})
+    )
+    assert catalog.problems == []
+    assert catalog.question_sets["set"].answer_letter == "R"
+    assert catalog.question_sets["plain"].answer_letter == "A"
+    assert load_catalog(ROOT).question_sets["smb/engaging-customers"].answer_letter == "A"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [('"RR"', "'RR'"), ('"Q"', "'Q'"), ('"7"', "'7'"), ('""', "''"), ("1", "1")],
+)
+def test_an_answer_letter_that_is_not_one_letter_names_file_and_line(
+    tmp_path: Path, value: str, shown: str
+) -> None:
+    broken = QUESTIONS.replace('title = "Test set"', f'title = "Test set"\nanswer_letter = {value}')
+    assert problems_in(chat_folder(tmp_path, {}, {"set.toml": broken})) == [
+        f"set.toml:2: answer_letter must be one letter other than Q (A1:, R1:…), not {shown}"
+    ]

@@ -1,4 +1,4 @@
-"""Answer labels and assignment of posts to questions."""
+"""Assigning posts to questions: labels, replies, inheritance, and the live question's window."""
 
 from __future__ import annotations
 
@@ -8,12 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chatbot.domain.answers import (
-    GENERAL,
-    AnswerAssigner,
-    parse_labels,
-    question_number_of_host_post,
-)
+from chatbot.domain.answers import GENERAL, METHODS, AnswerAssigner, Assignment, settle
 from chatbot.domain.posts import XPost, XUser
 
 T0 = datetime(2026, 11, 24, 1, tzinfo=UTC)
@@ -21,53 +16,18 @@ HOST = XUser(id=1, username="Host")
 ANN = XUser(id=2, username="ann")
 BOB = XUser(id=3, username="bob")
 SPAM = XUser(id=4, username="SpamBot")
-Q1_POST, Q2_POST = 1001, 1002
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("A1 we post daily #SMBchat", [(1, "A1")]),
-        ("a1: we post daily", [(1, "A1")]),
-        ("A1. we post daily", [(1, "A1")]),
-        ("A1) we post daily", [(1, "A1")]),
-        ("A 1 we post daily", [(1, "A1")]),
-        ("A1a first part", [(1, "A1a")]),
-        ("A1b: second part", [(1, "A1b")]),
-        ("Q1 A1: both prefixes", [(1, "A1")]),
-        ("A1/A2 covers two", [(1, "A1"), (2, "A2")]),
-        ("A1 and A3: two again", [(1, "A1"), (3, "A3")]),
-        ("@ann @bob A3: after mentions", [(3, "A3")]),
-        ("Love this! A2: we reply within the hour", [(2, "A2")]),
-        ("A10: double digits", [(10, "A10")]),
-    ],
-)
-def test_labels_participants_write_are_recognised(text: str, expected: list) -> None:
-    assert parse_labels(text) == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "a 10% discount works wonders",
-        "Grade A1 quality service",
-        "Answer: we don't know",
-        "Great chat everyone! #SMBchat",
-        "Our A1 sauce sells itself",
-        "#A1 is a hashtag",
-    ],
-)
-def test_text_that_only_looks_like_a_label_is_not_one(text: str) -> None:
-    assert parse_labels(text) == []
-
-
-def test_question_posts_are_recognised() -> None:
-    assert question_number_of_host_post("Q3: How do you reply? #SMBchat") == 3
-    assert question_number_of_host_post("Welcome to #SMBchat") is None
+# Post ids grow with time, as X's snowflakes do: the welcome, then Q1, Q2, later the last call.
+WELCOME, Q1_POST, Q2_POST, Q3_POST, LAST_CALL = 900, 1000, 2000, 3000, 9000
 
 
 def _post(
-    pid: int, user: XUser, text: str, *, reply_to: int | None = None, quote: int | None = None
+    pid: int,
+    user: XUser,
+    text: str,
+    *,
+    reply_to: int | None = None,
+    reply_to_user: XUser | None = None,
+    quote: int | None = None,
 ) -> XPost:
     return XPost(
         id=pid,
@@ -75,14 +35,14 @@ def _post(
         text=text,
         created_at=T0,
         in_reply_to_post_id=reply_to,
+        in_reply_to_user_id=reply_to_user.id if reply_to_user else None,
         quoted_post_id=quote,
     )
 
 
 def _assigner(**kw) -> AnswerAssigner:
-    return AnswerAssigner(
-        question_posts={Q1_POST: 1, Q2_POST: 2}, host_user_id=HOST.id, question_count=5, **kw
-    )
+    kw.setdefault("question_count", 5)
+    return AnswerAssigner(question_posts={Q1_POST: 1, Q2_POST: 2}, host_user_id=HOST.id, **kw)
 
 
 def _by_post(assignments) -> dict[int, list[tuple[int, str]]]:
@@ -92,12 +52,17 @@ def _by_post(assignments) -> dict[int, list[tuple[int, str]]]:
     return out
 
 
+def _one(assigner: AnswerAssigner, post: XPost) -> tuple[int, str]:
+    (found,) = _by_post(assigner.assign([post])).values()
+    return found[0]
+
+
 def test_replies_to_questions_and_answers_find_their_question() -> None:
     posts = [
         _post(2001, ANN, "A1: labelled"),
-        _post(2002, BOB, "unlabelled reply to Q2", reply_to=Q2_POST),
-        _post(2003, BOB, "agree with you!", reply_to=2001),
-        _post(2004, ANN, "thanks!", reply_to=2003),
+        _post(2002, BOB, "unlabelled reply to Q2", reply_to=Q2_POST, reply_to_user=HOST),
+        _post(2003, BOB, "agree with you!", reply_to=2001, reply_to_user=ANN),
+        _post(2004, ANN, "thanks!", reply_to=2003, reply_to_user=BOB),
         _post(2005, ANN, "just saying hi #SMBchat"),
         _post(2006, BOB, "quoting Q1 here", quote=Q1_POST),
         _post(2007, ANN, "A2: labelled reply to Q1 keeps its label", reply_to=Q1_POST),
@@ -121,35 +86,226 @@ def test_parent_links_are_kept() -> None:
 
 def test_host_and_hidden_users_are_not_answers() -> None:
     assigner = _assigner(hidden={"@spambot"})
-    posts = [_post(2001, HOST, "A1: host example"), _post(2002, SPAM, "A1: buy followers")]
+    posts = [
+        _post(2001, HOST, "A1: host example"),
+        _post(2002, SPAM, "A1: buy followers"),
+        _post(2003, SPAM, "Our reels do great, honestly"),  # hidden: not even inferred
+    ]
     assert assigner.assign(posts) == []
     assigner.hide("ann")
-    assert assigner.assign([_post(2003, ANN, "A1: x")]) == []
-
-
-def test_labels_beyond_the_question_count_are_general() -> None:
-    assert _by_post(_assigner().assign([_post(2001, ANN, "A9: no such question")])) == {
-        2001: [(GENERAL, "general")]
-    }
+    assert assigner.assign([_post(2004, ANN, "A1: x"), _post(2005, ANN, "Reels work")]) == []
 
 
 def test_inheritance_survives_a_restart_through_known_answers() -> None:
     assigner = _assigner(known={2001: [2]})
-    assert _by_post(assigner.assign([_post(2002, BOB, "yes!", reply_to=2001)])) == {
-        2002: [(2, "inherited")]
+    assert _one(assigner, _post(2002, BOB, "yes!", reply_to=2001)) == (2, "inherited")
+
+
+# -- the live question's window ------------------------------------------------------
+
+
+def test_an_unlabelled_answer_goes_to_the_question_that_was_live() -> None:
+    posts = [
+        _post(950, ANN, "Honestly, reels work best for us #SMBchat"),  # before Q1: intros
+        _post(1500, ANN, "Honestly, reels work best for us #SMBchat"),
+        _post(2500, BOB, "We reply to every DM within the hour"),
+    ]
+    assert _by_post(_assigner().assign(posts)) == {
+        950: [(GENERAL, "general")],
+        1500: [(1, "window")],
+        2500: [(2, "window")],
     }
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi everyone! 👋 Excited to be here",
+        "Thanks for sharing!",
+        "Ooh, how did you start with that?",
+        "Yes!!",
+        "👏👏👏",
+        "🔥 Buy 10k followers cheap!! #SMBchat",
+        "#SMBchat https://t.co/abc123xyz",
+    ],
+)
+def test_small_talk_and_spam_in_a_window_are_not_answers(text: str) -> None:
+    assert _one(_assigner(), _post(1500, ANN, text)) == (GENERAL, "general")
+
+
+def test_the_last_call_closes_the_last_window() -> None:
+    """After the last call people catch up on any question: only labels and replies count."""
+    assigner = _assigner()
+    posts = [
+        _post(2500, ANN, "We reply within the hour"),
+        _post(LAST_CALL, HOST, "⏰ Last call! #SMBchat", reply_to=Q2_POST, reply_to_user=HOST),
+        _post(9500, BOB, "We reply within the hour"),
+        _post(9600, BOB, "A1: late, but word of mouth"),
+        _post(9700, ANN, "Same for us, within a day", reply_to=2500, reply_to_user=ANN),
+    ]
+    assert _by_post(assigner.assign(posts)) == {
+        2500: [(2, "window")],
+        9500: [(GENERAL, "general")],
+        9600: [(1, "label")],
+        9700: [(2, "inherited")],
+    }
+
+
+def test_an_assigner_built_after_the_last_call_is_told_where_windows_ended() -> None:
+    assigner = _assigner(window_ends=[LAST_CALL])
+    assert _one(assigner, _post(9500, BOB, "We reply within the hour")) == (GENERAL, "general")
+
+
+def test_the_host_talking_to_someone_does_not_close_the_window() -> None:
+    assigner = _assigner()
+    posts = [
+        _post(2100, ANN, "Reels, always"),
+        _post(2200, HOST, "@ann love it!", reply_to=2100, reply_to_user=ANN),
+        _post(2300, HOST, "Look at this answer 👀", quote=2100),
+        _post(2400, HOST, "Q2: the question again, reposted"),
+        _post(2500, BOB, "Stories with polls"),
+    ]
+    assert _by_post(assigner.assign(posts))[2500] == [(2, "window")]
+
+
+def test_a_question_posted_later_opens_its_own_window() -> None:
+    assigner = _assigner()
+    assigner.add_question_post(Q3_POST, 3)
+    assert _one(assigner, _post(3500, ANN, "Polls get people talking")) == (3, "window")
+
+
+def test_replies_are_conversation_unless_they_reply_to_the_host() -> None:
+    posts = [
+        _post(1100, ANN, "Hi all!"),
+        _post(1200, BOB, "Welcome! We post reels daily", reply_to=1100, reply_to_user=ANN),
+        _post(1300, BOB, "We post reels daily", reply_to=555, reply_to_user=ANN),  # unseen
+        _post(1400, ANN, "Reels every day", reply_to=WELCOME, reply_to_user=HOST),
+    ]
+    assert _by_post(_assigner().assign(posts)) == {
+        1100: [(GENERAL, "general")],
+        1200: [(GENERAL, "general")],
+        1300: [(GENERAL, "general")],
+        1400: [(1, "window")],
+    }
+
+
+def test_a_reply_to_an_inferred_answer_inherits_its_question() -> None:
+    posts = [
+        _post(1500, ANN, "Honestly, reels work best"),
+        _post(1600, BOB, "So true! 👏", reply_to=1500, reply_to_user=ANN),
+    ]
+    assert _by_post(_assigner().assign(posts))[1600] == [(1, "inherited")]
+
+
+def test_labels_replies_and_inheritance_beat_the_window() -> None:
+    """In Q2's window, a post that says which question it answers keeps that question."""
+    posts = [
+        _post(1500, ANN, "A1: word of mouth"),
+        _post(2100, BOB, "A1: late, but referrals"),
+        _post(2200, BOB, "Referrals, mostly", reply_to=Q1_POST, reply_to_user=HOST),
+        _post(2300, ANN, "Referrals, mostly", quote=Q1_POST),
+        _post(2400, BOB, "Same, word of mouth rules", reply_to=1500, reply_to_user=ANN),
+    ]
+    assert _by_post(_assigner().assign(posts)) == {
+        1500: [(1, "label")],
+        2100: [(1, "label")],
+        2200: [(1, "reply_to_question")],
+        2300: [(1, "reply_to_question")],
+        2400: [(1, "inherited")],
+    }
+
+
+def test_spam_is_never_an_answer_even_labelled_or_replying() -> None:
+    posts = [
+        _post(2100, SPAM, "A2: BUY FOLLOWERS NOW, real accounts"),
+        _post(2200, SPAM, "Buy 10k followers cheap!!", reply_to=Q2_POST, reply_to_user=HOST),
+        _post(2300, ANN, "lol no", reply_to=2100, reply_to_user=SPAM),
+    ]
+    assert {a.question_number for a in _assigner().assign(posts)} == {GENERAL}
+
+
+# -- labels the chat does not have -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A9: a question the chat does not have",
+        "our A4 flyers still bring in the most walk-ins",
+        "A 10% discount for a review works wonders",
+        "I gave them an A1 reply within minutes",
+    ],
+)
+def test_look_alike_labels_in_a_window_are_inferred_answers(text: str) -> None:
+    assert _one(_assigner(), _post(2500, ANN, text)) == (2, "window")
+
+
+def test_a_bare_label_counts_only_for_a_question_already_asked() -> None:
+    """Before Q4 is asked, "A4 flyers" is a paper size; after, it answers Q4."""
+    assigner = _assigner()
+    assert _one(assigner, _post(2500, ANN, "A4 flyers sell best")) == (2, "window")
+    assert _one(assigner, _post(2600, ANN, "A4: we'd print flyers")) == (4, "label")
+    assigner.add_question_post(4000, 4)
+    assert _one(assigner, _post(4500, ANN, "A4 flyers sell best")) == (4, "label")
+
+
+def test_without_a_question_count_labels_stop_at_the_last_question_asked() -> None:
+    assigner = _assigner(question_count=None)
+    assert _one(assigner, _post(2500, ANN, "A5: too early")) == (2, "window")
+    assigner.add_question_post(5000, 5)  # an extra question asked on the night
+    assert _one(assigner, _post(5500, ANN, "A5: now it exists")) == (5, "label")
+
+
+def test_the_chats_answer_letter() -> None:
+    assigner = _assigner(answer_letter="R")
+    assert _one(assigner, _post(2100, ANN, "R2: historias de Instagram")) == (2, "label")
+    assert _one(assigner, _post(2200, BOB, "Ｒ１：全角で")) == (1, "label")
+    assert _one(assigner, _post(2300, ANN, "A1: not this chat's letter")) == (2, "window")
+
+
+# -- assigning again -------------------------------------------------------------------
+
+
+def test_assigning_again_upgrades_a_guess_once_more_is_known() -> None:
+    """A reply to Q2's post read before Q2 was registered is first guessed, then exact."""
+    assigner = AnswerAssigner(question_posts={Q1_POST: 1}, host_user_id=HOST.id)
+    reply = _post(2100, ANN, "Stories with polls", reply_to=Q2_POST, reply_to_user=HOST)
+    assert _one(assigner, reply) == (1, "window")
+    assigner.add_question_post(Q2_POST, 2)
+    assert _one(assigner, reply) == (2, "reply_to_question")
+
+
+def test_assigning_again_never_lets_a_window_guess_override_a_stronger_method() -> None:
+    assigner = _assigner(answer_letter="A")
+    answer = _post(1500, ANN, "A1: word of mouth")
+    reply = _post(2100, BOB, "Agreed, referrals are everything", reply_to=1500, reply_to_user=ANN)
+    first = assigner.assign([answer, reply])
+    # The same chat assigned again with the letter changed: "A1:" is no label any more,
+    # and each post alone would be a window guess; what was found first stands.
+    assigner.answer_letter = "R"
+    assert assigner.assign([answer, reply]) == first
+    stored = [Assignment(2100, 1, "inherited", None, 1500)]
+    assert settle(stored, [Assignment(2100, 2, "window")]) == stored
+    assert settle(stored, [Assignment(2100, GENERAL, "general")]) == stored
+
+
+def test_assigning_again_lets_newer_knowledge_revise_a_guess() -> None:
+    """A window guess made before the last call was read is withdrawn once it is."""
+    assigner = _assigner()
+    late = _post(9500, BOB, "We reply within the hour")
+    assert _one(assigner, late) == (2, "window")
+    assigner.assign([_post(LAST_CALL, HOST, "⏰ Last call! #SMBchat")])
+    assert _one(assigner, late) == (GENERAL, "general")
+    label = [Assignment(9500, 1, "label", "A1")]
+    assert settle([Assignment(9500, 1, "reply_to_question")], label) == label
+
+
+def test_methods_are_ordered_strongest_first() -> None:
+    assert METHODS == ("label", "reply_to_question", "inherited", "window", "general")
+
+
 @given(st.text())
-def test_any_text_parses_to_valid_labels(text: str) -> None:
-    labels = parse_labels(text)
-    numbers = [n for n, _ in labels]
-    assert len(numbers) == len(set(numbers))
-    for number, label in labels:
-        assert label.startswith(f"A{number}")
-
-
-@given(st.integers(1, 99), st.sampled_from(["", ":", ".", ")", " -"]), st.text(max_size=40))
-def test_a_leading_label_is_always_found(number: int, sep: str, rest: str) -> None:
-    text = f"A{number}{sep} {rest}"
-    assert parse_labels(text)[0] == (number, f"A{number}")
+def test_any_text_gets_a_question_of_the_chat_or_none(text: str) -> None:
+    found = _assigner().assign([_post(2500, ANN, text)])
+    assert [a.post_id for a in found] and all(0 <= a.question_number <= 5 for a in found)
+    assert all(a.method in METHODS for a in found)

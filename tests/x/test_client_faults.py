@@ -122,13 +122,11 @@ async def test_401_is_an_auth_error_without_retry(
     assert sum(emulator.request_counts().values()) == 1
 
 
-async def test_unknown_token_is_refused_when_tokens_are_strict(sleeps: SleepRecorder) -> None:
-    emulator = XEmulator(strict_tokens=True, tokens={"good-token": 1500000000000000001})
-    await emulator.start()
-    client = make_client(emulator, sleeps)
+async def test_a_wrong_secret_is_an_auth_error(emulator: XEmulator, sleeps: SleepRecorder) -> None:
+    client = make_client(emulator, sleeps, consumer_secret="not-the-apps-secret")
     try:
         with pytest.raises(XAuthError):
             await client.me()
     finally:
         await client.close()
-        await emulator.stop()
+    assert emulator.request_log.entries[0].status == 401

@@ -24,10 +24,8 @@ async def test_post_and_reply_form_a_thread(emulator: XEmulator, client: TweepyX
 
 
 async def test_media_is_uploaded_then_attached(
-    emulator: XEmulator, client: TweepyXClient, tmp_path: Path
+    emulator: XEmulator, client: TweepyXClient, image: Path
 ) -> None:
-    image = tmp_path / "card.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     post_id = await client.create_post("Recap #SMBchat", media_path=image)
     assert emulator.post(post_id).media_keys[0].startswith("3_")
     assert emulator.request_counts()["POST /2/media/upload"] == 1
@@ -75,3 +73,33 @@ async def test_find_own_post_ignores_whitespace_and_link_shortening(
         post_id
     )
     assert await client.find_own_post("Something else", since=since) is None
+
+
+async def test_an_image_post_whose_answer_was_lost_is_found_not_sent_again(
+    emulator: XEmulator, client: TweepyXClient, image: Path
+) -> None:
+    """X appends a t.co link to a post with media: the own-post lookup still finds it."""
+    await client.me()
+    emulator.inject_drops(1, after_processing=True)
+    post_id = await client.create_post("Recap: 40 people #SMBchat", media_path=image)
+    assert emulator.request_log.posts_created == 1
+    assert emulator.post(post_id).text.startswith("Recap: 40 people #SMBchat https://t.co/")
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    assert await client.find_own_post("Recap: 40 people #SMBchat", since=since) == post_id
+
+
+async def test_find_own_post_sees_bare_domains_as_x_links_them(client: TweepyXClient) -> None:
+    post_id = await client.create_post("Slides at smbchat.com/q2 #SMBchat")
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    assert await client.find_own_post("Slides at smbchat.com/q2 #SMBchat", since=since) == post_id
+    assert await client.find_own_post("Notes at smbchat.com/q2 #SMBchat", since=since) is None
+
+
+async def test_the_link_price_follows_the_text_we_sent_not_media(
+    emulator: XEmulator, client: TweepyXClient, image: Path
+) -> None:
+    await client.create_post("Recap chart #SMBchat", media_path=image)  # t.co in X's text
+    await client.create_post("More at example.com #SMBchat")  # a bare domain is a link
+    usage = client.meter.snapshot()
+    assert (usage.posts_created, usage.posts_created_with_url) == (2, 1)
+    assert emulator.request_log.posts_created_with_url == 1

@@ -9,7 +9,8 @@ from decimal import Decimal
 from chatbot.domain.posts import XUser
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.x.client import TweepyXClient
-from chatbot.x.search import SearchPager
+from tests.clock import ManualClock
+from tests.x.conftest import SleepRecorder, make_client
 
 
 async def test_search_converts_posts_to_domain_objects(
@@ -30,12 +31,12 @@ async def test_search_converts_posts_to_domain_objects(
     post = batch.posts[0]
     assert post.author == XUser(id=post.author.id, username="ana", name="Ana B",
                                 followers_count=1200)  # fmt: skip
-    assert post.text.startswith("A1 a notebook & @bo https://t.co/")
+    assert post.text.startswith("@SMBchatHost A1 a notebook & @bo https://t.co/")
     assert post.in_reply_to_post_id == question
     assert post.in_reply_to_user_id == HOST_USER_ID
     assert post.conversation_id == question
     assert post.hashtags == ("SMBchat", "tools")
-    assert post.mentions == ("bo",)
+    assert post.mentions == ("SMBchatHost", "bo")
     assert post.urls == ("https://example.com/nb",)
     assert post.metrics.like_count == 3 and post.metrics.quote_count == 1
     assert post.created_at.tzinfo is not None
@@ -121,17 +122,83 @@ async def test_a_pass_failing_part_way_keeps_its_pages_and_reads_on_below(
 
 
 async def test_a_pass_stops_at_the_page_cap_and_the_next_reads_the_rest(
-    emulator: XEmulator, client: TweepyXClient
+    emulator: XEmulator, sleeps: SleepRecorder
 ) -> None:
     added = [emulator.add_post(f"user{i % 9}", f"A{i % 4} #SMBchat") for i in range(450)]
-    pager = SearchPager(client, "#SMBchat -is:retweet")
+    client = make_client(emulator, sleeps, search_max_pages=2)
+    query = "#SMBchat -is:retweet"
     start = datetime.now(UTC) - timedelta(hours=1)
-    first = await pager.collect(since_id=None, start_time=start, max_pages=2)
-    assert not first.complete and first.requests == 2 and first.error == ""
-    assert [p.id for p in first.posts] == added[-200:]
-    # No since_id yet (the first pass of a chat): the rest is read by time, below the cap.
-    rest = await pager.collect(since_id=None, start_time=start, until_id=first.resume_below)
-    assert rest.complete
-    read = {p.id for p in first.posts} | {p.id for p in rest.posts}
-    assert read == set(added)
+    try:
+        first = await client.search_recent(query, since_id=None, start_time=start)
+        assert not first.complete and first.requests == 2 and first.error == ""
+        assert [p.id for p in first.posts] == added[-200:]
+        # No since_id yet (a chat's first pass): the rest is read by time, below the cap.
+        read = [p.id for p in first.posts]
+        batch = first
+        while not batch.complete:
+            batch = await client.search_recent(
+                query, since_id=None, start_time=start, until_id=batch.resume_below
+            )
+            read.extend(p.id for p in batch.posts)
+    finally:
+        await client.close()
+    assert sorted(read) == added
     assert emulator.billed_reads() == 450
+
+
+async def test_a_long_post_is_read_whole(emulator: XEmulator, client: TweepyXClient) -> None:
+    words = " ".join(f"idea{i}" for i in range(70))
+    long_id = emulator.add_post("ana", f"A1: {words} #SMBchat #tools")
+    (post,) = (await client.search_recent("#SMBchat", since_id=None)).posts
+    assert post.text == f"A1: {words} #SMBchat #tools"
+    assert post.hashtags == ("SMBchat", "tools")
+    assert [p.text for p in await client.get_posts([long_id])] == [post.text]
+
+
+async def test_retweets_come_back_unless_the_query_excludes_them(
+    emulator: XEmulator, client: TweepyXClient
+) -> None:
+    answer = emulator.add_post("ana", "A1 polls #SMBchat")
+    emulator.add_post("bo", "", retweet_of=answer)
+    everything = await client.search_recent("#SMBchat", since_id=None)
+    assert [p.text for p in everything.posts] == ["A1 polls #SMBchat", "RT @ana: A1 polls #SMBchat"]
+    answers = await client.search_recent("#SMBchat -is:retweet", since_id=None)
+    assert [p.id for p in answers.posts] == [answer]
+
+
+async def test_since_id_polling_alone_loses_a_post_search_shows_late() -> None:
+    """With X's search lag a newer post can show first; since_id then skips the older one."""
+    clock = ManualClock(datetime(2026, 11, 25, 1, 0, tzinfo=UTC))
+    emulator = XEmulator(now=clock.now, end_time_min_age_seconds=0)
+    await emulator.start()
+    client = make_client(emulator, SleepRecorder(), now=clock.now)
+    try:
+        emulator.set_visibility_delay(20, 20)
+        late = emulator.add_post("ana", "A1 slow to index #SMBchat")
+        clock.set(clock.now() + timedelta(seconds=1))
+        emulator.set_visibility_delay(1, 1)
+        quick = emulator.add_post("bo", "A1 quick #SMBchat")
+        clock.set(clock.now() + timedelta(seconds=5))
+        first = await client.search_recent("#SMBchat -is:retweet", since_id=None)
+        assert [p.id for p in first.posts] == [quick]
+        clock.set(clock.now() + timedelta(seconds=60))  # the late post shows now
+        second = await client.search_recent("#SMBchat -is:retweet", since_id=first.newest_id)
+        assert second.posts == []
+        assert late not in emulator.request_log.returned_ids  # never read: lost
+    finally:
+        await client.close()
+        await emulator.stop()
+
+
+async def test_with_a_bearer_token_search_spends_the_apps_budget(
+    emulator: XEmulator, sleeps: SleepRecorder
+) -> None:
+    emulator.add_post("ana", "A1 #SMBchat")
+    client = make_client(emulator, sleeps, bearer_token=emulator.keys.bearer_token)
+    try:
+        batch = await client.search_recent("#SMBchat", since_id=None)
+        await client.create_post("Q1 #SMBchat")  # still signed as the account
+    finally:
+        await client.close()
+    assert len(batch.posts) == 1 and batch.rate_remaining == 449  # of X's 450 per app
+    assert emulator.post(batch.posts[0].id).author_id != emulator.state.store.host_id

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from urllib.parse import quote, quote_plus
 
 import pytest
 
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
+from chatbot.emulator.x.auth import Keys
 from chatbot.logs import configure_logging
 from chatbot.x.client import TweepyXClient
 
@@ -26,6 +27,15 @@ def encodings(secret: str) -> set[str]:
     """The secret as written, percent-encoded once and twice (as an OAuth base string has it)."""
     once = {quote(secret, safe=""), quote(secret, safe="~"), quote_plus(secret)}
     return {secret, *once, *(quote(form, safe="") for form in once)}
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[XEmulator]:
+    """The X emulator, checking signatures made with these secrets as X would."""
+    emu = XEmulator(keys=Keys(**SECRETS))
+    await emu.start("127.0.0.1", 0)
+    yield emu
+    await emu.stop()
 
 
 @pytest.fixture

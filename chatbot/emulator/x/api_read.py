@@ -8,8 +8,10 @@ from typing import Any
 
 from aiohttp import web
 
+from chatbot.emulator.x.auth import Auth
 from chatbot.emulator.x.errors import (
     InvalidRequest,
+    check_parameters,
     format_param_time,
     json_response,
     not_found_error,
@@ -20,7 +22,7 @@ from chatbot.emulator.x.errors import (
 )
 from chatbot.emulator.x.payload import Fields, render_collection, render_user
 from chatbot.emulator.x.query import QueryError, parse_query
-from chatbot.emulator.x.state import Auth, State
+from chatbot.emulator.x.state import State
 from chatbot.emulator.x.store import SEARCH_WINDOW, StoredPost
 from chatbot.x.snowflake import snowflake_at
 
@@ -32,6 +34,21 @@ APP_ONLY_FORBIDDEN = (
     "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  "
     "Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context]."
 )
+
+
+_FIELDS = ("tweet.fields", "expansions", "media.fields", "poll.fields", "user.fields",
+           "place.fields")  # fmt: skip
+# The query parameters each route takes (X API v2 OpenAPI); any other is a 400.
+SEARCH_PARAMETERS = (
+    "query", "start_time", "end_time", "since_id", "until_id", "max_results", "next_token",
+    "pagination_token", "sort_order", *_FIELDS,
+)  # fmt: skip
+TIMELINE_PARAMETERS = (
+    "since_id", "until_id", "max_results", "pagination_token", "exclude", "start_time",
+    "end_time", *_FIELDS,
+)  # fmt: skip
+LOOKUP_PARAMETERS = ("ids", *_FIELDS)
+ME_PARAMETERS = ("user.fields", "expansions", "tweet.fields")
 
 
 def unsupported_auth() -> web.Response:
@@ -61,19 +78,29 @@ def decode_token(token: str, name: str) -> int:
 
 
 def _page_body(
-    state: State, posts: list[StoredPost], size: int, fields: Fields, token_name: str
+    state: State,
+    posts: list[StoredPost],
+    size: int,
+    fields: Fields,
+    token_name: str,
+    *,
+    relevancy: bool = False,
 ) -> dict[str, Any]:
+    """One page of ``posts`` (newest first); ``relevancy`` orders the page by engagement."""
     page = posts[:size]
     if not page:
         return {"meta": {"result_count": 0}}
+    oldest = page[-1].id
+    if relevancy:
+        page = sorted(page, key=lambda post: (sum(post.metrics.values()), post.id), reverse=True)
     body = render_collection(state.store, page, fields)
     meta: dict[str, Any] = {
-        "newest_id": str(page[0].id),
-        "oldest_id": str(page[-1].id),
+        "newest_id": str(max(post.id for post in page)),
+        "oldest_id": str(oldest),
         "result_count": len(page),
     }
     if len(posts) > size:
-        meta[token_name] = encode_token(page[-1].id)
+        meta[token_name] = encode_token(oldest)
     body["meta"] = meta
     state.log.record_read((p.id for p in page), state.now())
     return body
@@ -130,9 +157,10 @@ def _window(
 
 
 async def search_recent(request: web.Request) -> web.Response:
-    """GET /2/tweets/search/recent."""
+    """GET /2/tweets/search/recent (newest first; ``sort_order=relevancy`` by engagement)."""
     state = request.app[STATE]
     query = dict(request.query)
+    check_parameters(query, SEARCH_PARAMETERS)
     if not query.get("query"):
         raise InvalidRequest("The `query` query parameter can not be empty", "query", "")
     try:
@@ -140,24 +168,40 @@ async def search_recent(request: web.Request) -> web.Response:
     except QueryError as exc:
         raise InvalidRequest(str(exc), "query", query["query"]) from exc
     size = parse_max_results(query, low=10, high=100, default=10)
+    order = query.get("sort_order", "recency")
+    if order not in ("recency", "relevancy"):
+        raise InvalidRequest(
+            f"The `sort_order` query parameter value [{order}] is not one of [recency,relevancy]",
+            "sort_order",
+            order,
+        )
     fields = Fields.from_query(query)
     start, end, since_id, until_id = _window(state, query, lag=True)
     older_than = until_id
-    if "next_token" in query:
-        token_id = decode_token(query["next_token"], "next_token")
-        older_than = token_id if older_than is None else min(older_than, token_id)
+    for name in ("next_token", "pagination_token"):  # X takes either on recent search
+        if name in query:
+            token_id = decode_token(query[name], name)
+            older_than = token_id if older_than is None else min(older_than, token_id)
     # One more than a page tells _page_body whether a next_token is needed.
     found = state.store.search(
-        tree, newer_than=since_id, older_than=older_than, start=start, end=end, limit=size + 1
+        tree,
+        newer_than=since_id,
+        older_than=older_than,
+        start=start,
+        end=end,
+        visible_by=state.now(),
+        limit=size + 1,
     )
-    return json_response(_page_body(state, found, size, fields, "next_token"))
+    body = _page_body(state, found, size, fields, "next_token", relevancy=order == "relevancy")
+    return json_response(body)
 
 
 async def users_tweets(request: web.Request) -> web.Response:
     """GET /2/users/:id/tweets (a user's timeline, newest first, real time)."""
     state = request.app[STATE]
     query = dict(request.query)
-    user_id = int(request.match_info["id"]) if request.match_info["id"].isdigit() else -1
+    check_parameters(query, TIMELINE_PARAMETERS)
+    user_id = parse_id(dict(request.match_info), "id")
     if user_id not in state.store.users:
         return json_response({"errors": [not_found_error(request.match_info["id"], "id", "user")]})
     size = parse_max_results(query, low=5, high=100, default=10)
@@ -182,6 +226,7 @@ async def users_tweets(request: web.Request) -> web.Response:
 async def lookup_many(request: web.Request) -> web.Response:
     """GET /2/tweets?ids=… (up to 100; missing ids become partial errors)."""
     state = request.app[STATE]
+    check_parameters(request.query, LOOKUP_PARAMETERS)
     raw = request.query.get("ids", "")
     ids = [part for part in raw.split(",") if part]
     if not 1 <= len(ids) <= 100 or not all(part.isdigit() for part in ids):
@@ -203,8 +248,9 @@ async def lookup_many(request: web.Request) -> web.Response:
 async def lookup_one(request: web.Request) -> web.Response:
     """GET /2/tweets/:id."""
     state = request.app[STATE]
+    check_parameters(request.query, LOOKUP_PARAMETERS[1:])
     raw = request.match_info["id"]
-    post = state.store.posts.get(int(raw)) if raw.isdigit() else None
+    post = state.store.posts.get(parse_id({"id": raw}, "id") or 0)
     if post is None:
         return json_response({"errors": [not_found_error(raw, "id")]})
     body = render_collection(state.store, [post], Fields.from_query(dict(request.query)))
@@ -219,5 +265,6 @@ async def users_me(request: web.Request) -> web.Response:
     auth = request[AUTH]
     if auth.user_id is None:
         return unsupported_auth()
+    check_parameters(request.query, ME_PARAMETERS)
     fields = Fields.from_query(dict(request.query))
     return json_response({"data": render_user(state.store.users[auth.user_id], fields.user)})

@@ -11,7 +11,13 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from chatbot.emulator.x.api_read import AUTH, STATE, unsupported_auth
-from chatbot.emulator.x.errors import DUPLICATE_DETAIL, InvalidRequest, json_response, problem
+from chatbot.emulator.x.errors import (
+    DUPLICATE_DETAIL,
+    InvalidRequest,
+    json_response,
+    parse_id,
+    problem,
+)
 from chatbot.emulator.x.state import State
 from chatbot.emulator.x.store import StoredPost
 from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
@@ -45,6 +51,16 @@ def _read_body(raw: bytes) -> dict[str, Any]:
     return body
 
 
+# The request body's schema (X API v2 OpenAPI, TweetCreateRequest, and paid_partnership).
+BODY_FIELDS = frozenset(
+    {
+        "card_uri", "community_id", "direct_message_deep_link", "edit_options",
+        "for_super_followers_only", "geo", "media", "nullcast", "paid_partnership", "poll",
+        "quote_tweet_id", "reply", "reply_settings", "share_with_followers", "text",
+    }
+)  # fmt: skip
+
+
 async def create_post(request: web.Request) -> web.Response:
     """POST /2/tweets."""
     state = request.app[STATE]
@@ -52,32 +68,44 @@ async def create_post(request: web.Request) -> web.Response:
     if auth.user_id is None:
         return unsupported_auth()
     body = _read_body(await request.read())
+    for name in body:
+        if name not in BODY_FIELDS:
+            raise InvalidRequest(
+                f"$.{name}: is not defined in the schema and the schema does not allow "
+                "additional properties"
+            )
     text = body.get("text")
     media_ids = [str(m) for m in (body.get("media") or {}).get("media_ids", [])]
-    if not isinstance(text, str) and not media_ids:
-        raise InvalidRequest("$.text or $.media must be provided", "text", "")
+    if not media_ids and (not isinstance(text, str) or not text.strip()):
+        raise InvalidRequest("$.text: a post needs text or media", "text", str(text or ""))
     text = text if isinstance(text, str) else ""
     if weighted_length(text) > MAX_WEIGHTED_LENGTH:
         raise InvalidRequest(TOO_LONG, "text", text)
     media_keys = []
     for media_id in media_ids:
-        media = state.store.media.get(int(media_id)) if media_id.isdigit() else None
+        media = state.store.media.get(_ref_id(media_id, "media.media_ids") or 0)
         if media is None or media["owner"] != auth.user_id:
             raise InvalidRequest("Your media IDs are invalid.", "media.media_ids", media_id)
         media_keys.append(media["media_key"])
-    reply_to = _ref_id((body.get("reply") or {}).get("in_reply_to_tweet_id"))
+    reply = body.get("reply") or {}
+    reply_to = _ref_id(reply.get("in_reply_to_tweet_id"), "reply.in_reply_to_tweet_id")
     if reply_to is not None and reply_to not in state.store.posts:
         return problem(403, REPLY_NOT_VISIBLE)
-    quote_of = _ref_id(body.get("quote_tweet_id"))
+    quote_of = _ref_id(body.get("quote_tweet_id"), "quote_tweet_id")
     if quote_of is not None and quote_of not in state.store.posts:
         raise InvalidRequest("The quoted Tweet does not exist.", "quote_tweet_id", str(quote_of))
     if text and _is_duplicate(state, auth.user_id, text):
         return problem(403, DUPLICATE_DETAIL)
     post = state.store.add_post(
-        auth.user_id, text, reply_to=reply_to, quote_of=quote_of, media_keys=media_keys
+        auth.user_id,
+        text,
+        reply_to=reply_to,
+        reply_mentions=bool(reply.get("auto_populate_reply_metadata")),
+        quote_of=quote_of,
+        media_keys=media_keys,
     )
     state.log.posts_created += 1
-    if post.processed.expanded_urls:
+    if post.processed.expanded_urls:  # a link in the text; the media link is not one
         state.log.posts_created_with_url += 1
     return json_response({"data": created_payload(post)}, status=201)
 
@@ -91,12 +119,10 @@ def created_payload(post: StoredPost) -> dict[str, Any]:
     }
 
 
-def _ref_id(value: Any) -> int | None:
+def _ref_id(value: Any, name: str) -> int | None:
     if value is None:
         return None
-    if not str(value).isdigit():
-        raise InvalidRequest(f"Invalid post id [{value}]", "id", str(value))
-    return int(value)
+    return parse_id({name: str(value)}, name)
 
 
 async def delete_post(request: web.Request) -> web.Response:
@@ -105,8 +131,7 @@ async def delete_post(request: web.Request) -> web.Response:
     auth = request[AUTH]
     if auth.user_id is None:
         return unsupported_auth()
-    raw = request.match_info["id"]
-    post = state.store.posts.get(int(raw)) if raw.isdigit() else None
+    post = state.store.posts.get(parse_id(dict(request.match_info), "id") or 0)
     if post is None:
         return json_response({"data": {"deleted": False}})
     if post.author_id != auth.user_id:

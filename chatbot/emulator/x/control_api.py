@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from chatbot.emulator.x.auth import AccessToken
+from chatbot.emulator.x.limits import RateLimiter
 from chatbot.emulator.x.payload import TWEET_FIELDS, USER_FIELDS, render_post, render_user
 from chatbot.emulator.x.state import State
 from chatbot.emulator.x.store import Store, StoredPost, StoredUser
-from chatbot.emulator.x.traffic import Faults, RateLimiter, RequestLog
+from chatbot.emulator.x.traffic import Faults, InjectedError, RequestLog
 
 if TYPE_CHECKING:
     from chatbot.emulator.x.state import Settings
@@ -35,11 +37,13 @@ class ControlMixin:
         *,
         created_at: datetime | None = None,
         reply_to: int | None = None,
+        reply_mentions: bool = True,
         quote_of: int | None = None,
         retweet_of: int | None = None,
         metrics: dict[str, int] | None = None,
     ) -> int:
-        """Add a participant's post (the account is created if unknown); return its id."""
+        """Add a participant's post as X's apps make it (a reply starts with the
+        conversation's @mentions); the account is created if unknown. Return its id."""
         store = self.state.store
         if isinstance(author, int):
             author_id = author
@@ -50,6 +54,7 @@ class ControlMixin:
             text,
             created_at=created_at,
             reply_to=reply_to,
+            reply_mentions=reply_mentions,
             quote_of=quote_of,
             retweet_of=retweet_of,
             metrics=metrics,
@@ -89,23 +94,40 @@ class ControlMixin:
 
     def reset(self) -> None:
         """Forget every post, extra user, log entry, fault and rate-limit window."""
-        self.state.store = Store(self.now)
+        self.state.store = Store(
+            self.now, visibility_delay=self.settings.visibility_delay, seed=self.settings.seed
+        )
         self.state.log = RequestLog()
         self.state.limiter = RateLimiter(self.now)
         self.state.faults = Faults()
-        self.settings.credentials_valid = True
+        self.state.credentials.valid = True
 
-    def inject_rate_limit(self, count: int = 1, *, reset_in_seconds: float = 60.0) -> None:
-        """Answer the next ``count`` requests with 429 and a reset ``reset_in_seconds`` away."""
+    def inject_rate_limit(
+        self, count: int = 1, *, reset_in_seconds: float = 60.0, body: str = "problem"
+    ) -> None:
+        """Answer the next ``count`` requests with 429 and a reset ``reset_in_seconds`` away
+        (``body="html"``: the edge proxy's page instead of X's JSON)."""
         self.state.faults.rate_limited += count
         self.state.faults.rate_limit_reset_seconds = reset_in_seconds
+        self.state.faults.rate_limit_body = body
 
     def inject_errors(
-        self, count: int = 1, *, status: int = 503, after_processing: bool = False, after: int = 0
+        self,
+        count: int = 1,
+        *,
+        status: int = 503,
+        after_processing: bool = False,
+        after: int = 0,
+        body: str = "problem",
     ) -> None:
         """Answer ``count`` requests with ``status`` (optionally after doing the work), once
-        ``after`` more requests have been answered normally (a failure part-way through)."""
-        self.state.faults.errors.extend([None] * after + [(status, after_processing)] * count)
+        ``after`` more requests have been answered normally (a failure part-way through).
+
+        ``body``: "problem" (X's JSON), "html" or "empty" (X's edge proxy), or
+        "unknown-auth" (the intermittent 403 "Authenticating with Unknown is forbidden").
+        """
+        error = InjectedError(status, after_processing, body)
+        self.state.faults.errors.extend([None] * after + [error] * count)
 
     def inject_drops(self, count: int = 1, *, after_processing: bool = False) -> None:
         """Close the connection without an answer on the next ``count`` requests."""
@@ -120,19 +142,37 @@ class ControlMixin:
         """Drop every queued fault and the latency."""
         self.state.faults.clear()
 
+    def set_credits_exhausted(self, exhausted: bool = True) -> None:
+        """Answer every request with 402 (pay-per-use credits spent) until set back."""
+        self.state.faults.credits_exhausted = exhausted
+
     def set_rate_limit(self, endpoint: str, *, limit: int, window_seconds: int) -> None:
         """Set a budget such as ('GET /2/tweets/search/recent', limit=5, window_seconds=900)."""
         self.state.limiter.configure(endpoint, limit=limit, window_seconds=window_seconds)
 
+    def set_daily_limit(
+        self, endpoint: str, *, user: int | None = None, app: int | None = None
+    ) -> None:
+        """Set the 24-hour budgets of an endpoint, e.g. ('POST /2/tweets', user=17); None
+        keeps X's."""
+        self.state.limiter.configure_daily(endpoint, user=user, app=app)
+
+    def set_visibility_delay(self, low: float, high: float) -> None:
+        """From now on, recent search shows each new post ``low``..``high`` seconds late."""
+        self.state.store.visibility_delay = (low, high)
+
     def set_credentials_valid(self, valid: bool) -> None:
         """Make every credential invalid (401) or valid again."""
-        self.settings.credentials_valid = valid
+        self.state.credentials.valid = valid
 
-    def map_token(self, token: str, username: str) -> None:
-        """Say which account an access token (OAuth 1.0a) or bearer token belongs to."""
+    def add_access_token(
+        self, token: str, secret: str, username: str, *, write: bool = True
+    ) -> None:
+        """Accept an access token of this app for ``username`` (``write=False``: a token
+        made while the app could only read)."""
         store = self.state.store
         user = store.user_by_username(username) or store.add_user(username)
-        self.settings.tokens[token] = user.id
+        self.state.credentials.tokens[token] = AccessToken(secret, user.id, write)
 
 
 JsonHandler = Callable[[ControlMixin, dict[str, Any]], Any]
@@ -155,7 +195,11 @@ def _add_post(emu: ControlMixin, body: dict[str, Any]) -> dict[str, str]:
     created = body.pop("created_at", None)
     moment = datetime.fromisoformat(created.replace("Z", "+00:00")) if created else None
     author = body.pop("author")
-    refs = {k: int(body[k]) for k in ("reply_to", "quote_of", "retweet_of") if body.get(k)}
+    refs: dict[str, Any] = {
+        k: int(body[k]) for k in ("reply_to", "quote_of", "retweet_of") if body.get(k)
+    }
+    if "reply_mentions" in body:
+        refs["reply_mentions"] = bool(body["reply_mentions"])
     post_id = emu.add_post(
         author, body["text"], created_at=moment, metrics=body.get("metrics"), **refs
     )
@@ -179,13 +223,16 @@ _ACTIONS: dict[tuple[str, str], JsonHandler] = {
     ("GET", "/log"): lambda emu, _: emu.request_log.summary(),
     ("POST", "/reset"): lambda emu, _: emu.reset(),
     ("POST", "/faults/rate-limit"): lambda emu, b: emu.inject_rate_limit(
-        int(b.get("count", 1)), reset_in_seconds=float(b.get("reset_in_seconds", 60))
+        int(b.get("count", 1)),
+        reset_in_seconds=float(b.get("reset_in_seconds", 60)),
+        body=str(b.get("body", "problem")),
     ),
     ("POST", "/faults/errors"): lambda emu, b: emu.inject_errors(
         int(b.get("count", 1)),
         status=int(b.get("status", 503)),
         after_processing=bool(b.get("after_processing", False)),
         after=int(b.get("after", 0)),
+        body=str(b.get("body", "problem")),
     ),
     ("POST", "/faults/drops"): lambda emu, b: emu.inject_drops(
         int(b.get("count", 1)), after_processing=bool(b.get("after_processing", False))
@@ -193,12 +240,23 @@ _ACTIONS: dict[tuple[str, str], JsonHandler] = {
     ("POST", "/faults/latency"): lambda emu, b: emu.set_latency(
         float(b["seconds"]), count=b.get("count")
     ),
+    ("POST", "/faults/credits"): lambda emu, b: emu.set_credits_exhausted(
+        bool(b.get("exhausted", True))
+    ),
     ("DELETE", "/faults"): lambda emu, _: emu.clear_faults(),
     ("POST", "/rate-limits"): lambda emu, b: emu.set_rate_limit(
         b["endpoint"], limit=int(b["limit"]), window_seconds=int(b["window_seconds"])
     ),
+    ("POST", "/daily-limits"): lambda emu, b: emu.set_daily_limit(
+        b["endpoint"], user=b.get("user"), app=b.get("app")
+    ),
+    ("POST", "/search-lag"): lambda emu, b: emu.set_visibility_delay(
+        float(b["low"]), float(b["high"])
+    ),
     ("POST", "/credentials"): lambda emu, b: emu.set_credentials_valid(bool(b["valid"])),
-    ("POST", "/tokens"): lambda emu, b: emu.map_token(b["token"], b["username"]),
+    ("POST", "/tokens"): lambda emu, b: emu.add_access_token(
+        b["token"], b["secret"], b["username"], write=bool(b.get("write", True))
+    ),
 }
 
 

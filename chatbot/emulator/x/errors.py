@@ -13,8 +13,13 @@ from aiohttp import web
 INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
 NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content."
+UNKNOWN_AUTH = (
+    "Authenticating with Unknown is forbidden for this endpoint.  Supported authentication "
+    "types are [OAuth 1.0a User Context, OAuth 2.0 Application-Only, OAuth 2.0 User Context]."
+)
 _TITLES = {
     401: "Unauthorized",
+    402: "Payment Required",
     403: "Forbidden",
     404: "Not Found",
     429: "Too Many Requests",
@@ -45,6 +50,50 @@ def problem(status: int, detail: str | None = None, *, title: str | None = None,
     title = title or _TITLES.get(status, "Error")
     body = {"title": title, "detail": detail or title, "type": type_, "status": status}
     return json_response(body, status)
+
+
+def credits_depleted() -> web.Response:
+    """The 402 a pay-per-use account gets once its credits run out (seen in the field)."""
+    return problem(
+        402,
+        "Your enrolled account does not have any credits to fulfill this request.",
+        type_="https://api.x.com/2/problems/credits-depleted",
+    )
+
+
+def no_write_permission() -> web.Response:
+    """The 403 for an access token made before the app had Read and write permission."""
+    return problem(
+        403,
+        "Your client app is not configured with the appropriate oauth1 app permissions "
+        "for this endpoint.",
+        type_="https://api.twitter.com/2/problems/oauth1-permissions",
+    )
+
+
+def edge_page(status: int, kind: str) -> web.Response:
+    """What X's edge proxy answers by itself: an HTML page ("html") or nothing ("empty")."""
+    if kind == "empty":
+        return web.Response(status=status, body=b"", content_type="application/json")
+    title = f"{status} {_TITLES.get(status, 'Error')}"
+    page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
+    return web.Response(status=status, text=page, content_type="text/html", charset="utf-8")
+
+
+def failure(status: int, kind: str = "problem") -> web.Response:
+    """An injected failure: X's problem body, an edge page, or the intermittent 403."""
+    if kind in ("html", "empty"):
+        return edge_page(status, kind)
+    if kind == "unknown-auth":
+        return problem(
+            403,
+            UNKNOWN_AUTH,
+            title="Unsupported Authentication",
+            type_="https://api.twitter.com/2/problems/unsupported-authentication",
+        )
+    if status == 402:
+        return credits_depleted()
+    return problem(status)
 
 
 class InvalidRequest(Exception):
@@ -108,6 +157,15 @@ def parse_id(query: Mapping[str, str], name: str) -> int | None:
             raw,
         )
     return int(raw)
+
+
+def check_parameters(query: Mapping[str, str], allowed: tuple[str, ...]) -> None:
+    """X answers 400 for a query parameter the endpoint does not take."""
+    for name, value in query.items():
+        if name not in allowed:
+            raise InvalidRequest(
+                f"The query parameter [{name}] is not one of [{','.join(allowed)}]", name, value
+            )
 
 
 def parse_max_results(query: Mapping[str, str], *, low: int, high: int, default: int) -> int:

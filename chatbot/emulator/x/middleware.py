@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from urllib.parse import unquote
 
 from aiohttp import web
 
 from chatbot.emulator.x.api_read import AUTH, STATE
-from chatbot.emulator.x.errors import InvalidRequest, problem
+from chatbot.emulator.x.auth import authenticate
+from chatbot.emulator.x.errors import (
+    InvalidRequest,
+    credits_depleted,
+    failure,
+    no_write_permission,
+    problem,
+)
+from chatbot.emulator.x.limits import RateLimiter
 from chatbot.emulator.x.payload import FieldError
-from chatbot.emulator.x.state import Auth, State
-from chatbot.emulator.x.traffic import LoggedRequest, RateLimiter, Window
+from chatbot.emulator.x.state import State
+from chatbot.emulator.x.traffic import LoggedRequest
 
 log = logging.getLogger("chatbot.emulator.x")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-_OAUTH_PARAM = re.compile(r'(\w+)="([^"]*)"')
 
 
 def endpoint_of(request: web.Request) -> str:
@@ -27,32 +32,6 @@ def endpoint_of(request: web.Request) -> str:
     resource = request.match_info.route.resource
     canonical = resource.canonical if resource is not None else request.path
     return f"{request.method} {canonical.replace('{id}', ':id')}"
-
-
-def authenticate(state: State, header: str) -> Auth | None:
-    """Return who is calling, or None when X would answer 401."""
-    if not state.settings.credentials_valid:
-        return None
-    if header.startswith("OAuth "):
-        params = {k: unquote(v) for k, v in _OAUTH_PARAM.findall(header)}
-        needed = ("oauth_consumer_key", "oauth_token", "oauth_signature", "oauth_nonce")
-        if not all(params.get(name) for name in needed):
-            return None
-        user_id = state.settings.tokens.get(params["oauth_token"])
-        if user_id is None:
-            if state.settings.strict_tokens:
-                return None
-            user_id = state.store.host_id
-        return Auth("oauth1", user_id)
-    if header.startswith("Bearer "):
-        token = header.removeprefix("Bearer ").strip()
-        if not token or token == "None":
-            return None
-        user_id = state.settings.tokens.get(token)
-        if user_id is None and state.settings.strict_tokens:
-            return None
-        return Auth("bearer", user_id)
-    return None
 
 
 def _drop(request: web.Request) -> web.Response:
@@ -92,21 +71,25 @@ async def _answer(
     request: web.Request, handler: Handler, state: State, endpoint: str
 ) -> web.StreamResponse:
     faults = state.faults
-    auth = authenticate(state, request.headers.get("Authorization", ""))
+    auth = await authenticate(state.credentials, request)
     if auth is None:
         return problem(401)
     request[AUTH] = auth
+    if faults.credits_exhausted:
+        return credits_depleted()
+    if request.method != "GET" and auth.kind == "oauth1" and not auth.write:
+        return no_write_permission()
     if faults.rate_limited > 0:
         faults.rate_limited -= 1
+        limit = state.limiter.limits.get(endpoint)
         resets = state.now() + timedelta(seconds=faults.rate_limit_reset_seconds)
-        window = Window(0, int(faults.rate_limit_reset_seconds), 0, resets)
-        limited = problem(429)
-        limited.headers.update(RateLimiter.headers(window))
+        limited = failure(429, faults.rate_limit_body)
+        limited.headers.update(RateLimiter.exhausted_headers(limit, resets))
         return limited
     error = faults.errors.pop(0) if faults.errors else None
-    if error is not None and not error[1]:
-        return problem(error[0])
-    allowed, headers = state.limiter.take(endpoint)
+    if error is not None and not error.after_processing:
+        return failure(error.status, error.body)
+    allowed, headers = state.limiter.take(endpoint, auth)
     if not allowed:
         exhausted = problem(429)
         exhausted.headers.update(headers)
@@ -124,7 +107,9 @@ async def _answer(
         log.exception("emulator bug while answering %s", endpoint)
         response = problem(500)
     if error is not None:
-        log.info("answering %s with %s after processing it", endpoint, error[0])
-        return problem(error[0])
+        log.info("answering %s with %s after processing it", endpoint, error.status)
+        return failure(error.status, error.body)
     response.headers.update(headers)
+    # X reports the token's permission ('read' for the app-only bearer token).
+    response.headers["x-access-level"] = "read-write" if auth.write else "read"
     return response

@@ -133,8 +133,15 @@ def render_post(post: StoredPost, fields: frozenset[str]) -> dict[str, Any]:
         out["in_reply_to_user_id"] = str(post.in_reply_to_user_id)
     if "referenced_tweets" in fields and (refs := referenced(post)):
         out["referenced_tweets"] = refs
-    if "entities" in fields and post.processed.entities:
-        out["entities"] = post.processed.entities
+    if "entities" in fields and post.shown.entities:
+        out["entities"] = post.shown.entities
+    if "note_tweet" in fields and post.long:
+        note: dict[str, Any] = {"text": html.escape(post.processed.text, quote=False)}
+        if post.processed.entities:
+            note["entities"] = post.processed.entities
+        out["note_tweet"] = note
+    if "display_text_range" in fields:
+        out["display_text_range"] = [post.display_start, len(post.text)]
     if "public_metrics" in fields:
         out["public_metrics"] = dict(post.metrics)
     if "lang" in fields:

@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 MAX_QUERY_LENGTH = 512
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 # Operators that may stand alone; the others (is:, has:, lang:) need a standalone term.
-_STANDALONE_OPS = frozenset({"from", "to", "conversation_id", "url"})
+_STANDALONE_OPS = frozenset(
+    {
+        "from", "to", "conversation_id", "url", "retweets_of", "in_reply_to_tweet_id",
+        "retweets_of_tweet_id", "quotes_of_tweet_id",
+    }
+)  # fmt: skip
+_ID_OPS = frozenset(
+    {"conversation_id", "in_reply_to_tweet_id", "retweets_of_tweet_id", "quotes_of_tweet_id"}
+)
 _IS_VALUES = frozenset({"retweet", "reply", "quote", "verified"})
 _HAS_VALUES = frozenset({"links", "mentions", "hashtags", "media", "images"})
 
@@ -36,6 +44,10 @@ class PostFacts:
     has_media: bool = False
     lang: str = "en"
     author_verified: bool = False
+    replied_post_id: int | None = None
+    quoted_post_id: int | None = None
+    retweeted_post_id: int | None = None
+    retweeted_username: str | None = None
 
 
 def words_of(text: str) -> tuple[str, ...]:
@@ -180,10 +192,12 @@ def _operator(name: str, value: str) -> Node:
         test = lambda p: p.author_username == lowered or str(p.author_id) == value  # noqa: E731
     elif name == "to":
         test = lambda p: p.reply_to_username == lowered  # noqa: E731
-    elif name == "conversation_id":
+    elif name in _ID_OPS:
         if not value.isdigit():
             raise QueryError(f"There were errors processing your request: invalid id '{value}'")
-        test = lambda p: p.conversation_id == int(value)  # noqa: E731
+        test = _id_test(name, int(value))
+    elif name == "retweets_of":
+        test = lambda p: p.retweeted_username == lowered  # noqa: E731
     elif name == "url":
         test = lambda p: any(lowered in url.lower() for url in p.urls)  # noqa: E731
     elif name == "lang":
@@ -198,6 +212,17 @@ def _operator(name: str, value: str) -> Node:
             f"Reference to invalid operator '{name}:{value}'"
         )
     return Node("term", test=test, standalone=name in _STANDALONE_OPS)
+
+
+def _id_test(name: str, wanted: int) -> Callable[[PostFacts], bool]:
+    field_of: dict[str, Callable[[PostFacts], int | None]] = {
+        "conversation_id": lambda p: p.conversation_id,
+        "in_reply_to_tweet_id": lambda p: p.replied_post_id,
+        "retweets_of_tweet_id": lambda p: p.retweeted_post_id,
+        "quotes_of_tweet_id": lambda p: p.quoted_post_id,
+    }
+    read = field_of[name]
+    return lambda p: read(p) == wanted
 
 
 _IS_TESTS: dict[str, Callable[[PostFacts], bool]] = {

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from chatbot.emulator.x import api_read, api_write
 from chatbot.emulator.x.api_read import STATE
+from chatbot.emulator.x.auth import DEFAULT_KEYS, Credentials, Keys
 from chatbot.emulator.x.control_api import ControlMixin, control_routes
 from chatbot.emulator.x.middleware import x_gate
 from chatbot.emulator.x.state import Settings, State
@@ -24,27 +25,35 @@ def _real_now() -> datetime:
 
 
 class XEmulator(ControlMixin):
-    """An in-memory X API v2 (posts, search, lookup, media) with a control API for tests."""
+    """An in-memory X API v2 (posts, search, lookup, media) with a control API for tests.
+
+    It is as strict as X by default: it checks OAuth 1.0a signatures against ``keys`` (the
+    app's, and the host account's access token), answers 400 to what X refuses, links and
+    cuts text as X does and keeps X's rate limits. ``visibility_delay_seconds`` makes
+    recent search show each post late, by a seeded random delay in that range.
+    """
 
     def __init__(
         self,
         *,
         now: Callable[[], datetime] | None = None,
+        keys: Keys = DEFAULT_KEYS,
         search_lag_seconds: float = 0.0,
         end_time_min_age_seconds: float = 10.0,
         duplicate_window: timedelta = timedelta(hours=24),
-        tokens: dict[str, int] | None = None,
-        strict_tokens: bool = False,
+        visibility_delay_seconds: tuple[float, float] = (0.0, 0.0),
+        seed: int = 0,
     ) -> None:
         self.now = now or _real_now
+        self.keys = keys
         self.settings = Settings(
             search_lag=timedelta(seconds=search_lag_seconds),
             end_time_min_age=timedelta(seconds=end_time_min_age_seconds),
             duplicate_window=duplicate_window,
-            tokens=dict(tokens or {}),
-            strict_tokens=strict_tokens,
+            visibility_delay=visibility_delay_seconds,
+            seed=seed,
         )
-        self.state = State.fresh(self.now, self.settings)
+        self.state = State.fresh(self.now, self.settings, Credentials.of(keys))
         self.app = self._build_app()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -94,14 +103,24 @@ async def serve_forever(
     port: int = 8787,
     *,
     seed_demo: bool = False,
-    search_lag_seconds: float = 0.0,
+    keys: Keys = DEFAULT_KEYS,
+    visibility_delay_seconds: tuple[float, float] = (0.0, 0.0),
 ) -> None:
     """Run an emulator until cancelled (the ``chatbot emulator`` command)."""
-    emulator = XEmulator(search_lag_seconds=search_lag_seconds)
+    emulator = XEmulator(keys=keys, visibility_delay_seconds=visibility_delay_seconds)
     if seed_demo:
         seed_demo_world(emulator)
     base_url = await emulator.start(host, port)
     print(f"X API emulator on {base_url} (control API under {base_url}/_emulator/)")
+    if keys == DEFAULT_KEYS:
+        print(
+            f"It checks signatures: X_API_KEY={keys.consumer_key} "
+            f"X_API_SECRET={keys.consumer_secret} X_ACCESS_TOKEN={keys.access_token} "
+            f"X_ACCESS_TOKEN_SECRET={keys.access_token_secret} "
+            f"X_BEARER_TOKEN={keys.bearer_token}"
+        )
+    else:
+        print("It checks signatures with the X_* keys of your settings.")
     try:
         await asyncio.Event().wait()
     finally:

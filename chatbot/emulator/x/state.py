@@ -3,36 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from chatbot.emulator.x.auth import Credentials
+from chatbot.emulator.x.limits import RateLimiter
 from chatbot.emulator.x.store import Store
-from chatbot.emulator.x.traffic import Faults, RateLimiter, RequestLog
+from chatbot.emulator.x.traffic import Faults, RequestLog
 
 
 @dataclass(slots=True)
 class Settings:
-    """Knobs that make the emulator stricter or closer to X's timing."""
+    """Knobs that make the emulator stricter or closer to X's timing.
+
+    ``visibility_delay`` is the range of seconds (drawn per post, seeded by ``seed``)
+    before recent search shows a new post, so a newer post can show before an older one;
+    (0, 0) shows every post at once.
+    """
 
     search_lag: timedelta = timedelta(0)
     end_time_min_age: timedelta = timedelta(seconds=10)
     duplicate_window: timedelta = timedelta(hours=24)
-    tokens: dict[str, int] = field(default_factory=dict)
-    strict_tokens: bool = False
-    credentials_valid: bool = True
-
-
-@dataclass(slots=True)
-class Auth:
-    """Who made a request: a user (user context) or the app alone (bearer)."""
-
-    kind: str  # "oauth1" or "bearer"
-    user_id: int | None
+    visibility_delay: tuple[float, float] = (0.0, 0.0)
+    seed: int = 0
 
 
 @dataclass(slots=True)
 class State:
-    """The emulator's world, log and knobs."""
+    """The emulator's world, log, credentials and knobs."""
 
     now: Callable[[], datetime]
     store: Store
@@ -40,8 +38,12 @@ class State:
     limiter: RateLimiter
     faults: Faults
     settings: Settings
+    credentials: Credentials
 
     @classmethod
-    def fresh(cls, now: Callable[[], datetime], settings: Settings) -> State:
+    def fresh(
+        cls, now: Callable[[], datetime], settings: Settings, credentials: Credentials
+    ) -> State:
         """Return an empty world (with only the host account) on clock ``now``."""
-        return cls(now, Store(now), RequestLog(), RateLimiter(now), Faults(), settings)
+        store = Store(now, visibility_delay=settings.visibility_delay, seed=settings.seed)
+        return cls(now, store, RequestLog(), RateLimiter(now), Faults(), settings, credentials)

@@ -1,25 +1,12 @@
-"""What the emulator records and perturbs: request log, billing, rate limits and faults."""
+"""What the emulator records and perturbs: the request log with billing, and faults."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-
-# (limit, window seconds) per endpoint, as X documents them for user context.
-DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
-    "POST /2/tweets": (100, 900),
-    "DELETE /2/tweets/:id": (50, 900),
-    "GET /2/tweets/search/recent": (300, 900),
-    "GET /2/tweets": (900, 900),
-    "GET /2/tweets/:id": (900, 900),
-    "GET /2/users/me": (75, 900),
-    "GET /2/users/:id/tweets": (900, 900),
-    "POST /2/media/upload": (500, 900),
-}
 
 
 @dataclass(slots=True)
@@ -61,7 +48,13 @@ class RequestLog:
         return dict(Counter(entry.endpoint for entry in self.entries))
 
     def summary(self) -> dict[str, Any]:
-        """Return the log as the control API shows it."""
+        """Return the log as the control API shows it.
+
+        ``returned_per_post`` is posts returned per distinct post returned (1.00: nothing
+        was read twice); ``billed_per_post`` the same for what X bills (each post once a
+        UTC day).
+        """
+        distinct = len(self.returned_ids)
         return {
             "requests": self.counts(),
             "statuses": dict(Counter(f"{e.endpoint} {e.status}" for e in self.entries)),
@@ -69,53 +62,21 @@ class RequestLog:
             "posts_created_with_url": self.posts_created_with_url,
             "posts_returned": self.posts_returned,
             "billed_reads": len(self.billed_reads),
+            "distinct_posts_returned": distinct,
+            "returned_per_post": round(self.posts_returned / distinct, 3) if distinct else 0.0,
+            "billed_per_post": round(len(self.billed_reads) / distinct, 3) if distinct else 0.0,
         }
 
 
-@dataclass(slots=True)
-class Window:
-    """One endpoint's rate-limit window."""
+@dataclass(frozen=True, slots=True)
+class InjectedError:
+    """One queued failure: its status, its body ("problem", "html", "empty" or
+    "unknown-auth") and whether
+    the request is processed first (the answer is lost, the work is done)."""
 
-    limit: int
-    seconds: int
-    remaining: int
-    resets_at: datetime
-
-
-class RateLimiter:
-    """Per-endpoint request budgets; the headers X sends on every response."""
-
-    def __init__(self, now: Callable[[], datetime]) -> None:
-        self.now = now
-        self.limits = dict(DEFAULT_RATE_LIMITS)
-        self.windows: dict[str, Window] = {}
-
-    def configure(self, endpoint: str, *, limit: int, window_seconds: int) -> None:
-        """Set an endpoint's limit and restart its window."""
-        self.limits[endpoint] = (limit, window_seconds)
-        self.windows.pop(endpoint, None)
-
-    def take(self, endpoint: str) -> tuple[bool, dict[str, str]]:
-        """Spend one request; return (allowed, rate-limit headers)."""
-        limit, seconds = self.limits.get(endpoint, (10_000, 900))
-        now = self.now()
-        window = self.windows.get(endpoint)
-        if window is None or now >= window.resets_at:
-            window = Window(limit, seconds, limit, now + timedelta(seconds=seconds))
-            self.windows[endpoint] = window
-        allowed = window.remaining > 0
-        if allowed:
-            window.remaining -= 1
-        return allowed, self.headers(window)
-
-    @staticmethod
-    def headers(window: Window) -> dict[str, str]:
-        """Return the x-rate-limit-* headers for a window."""
-        return {
-            "x-rate-limit-limit": str(window.limit),
-            "x-rate-limit-remaining": str(window.remaining),
-            "x-rate-limit-reset": str(math.ceil(window.resets_at.timestamp())),
-        }
+    status: int
+    after_processing: bool = False
+    body: str = "problem"
 
 
 @dataclass(slots=True)
@@ -124,11 +85,12 @@ class Faults:
 
     rate_limited: int = 0
     rate_limit_reset_seconds: float = 60.0
-    # (status, after processing), or None: answer this one normally
-    errors: list[tuple[int, bool] | None] = field(default_factory=list)
+    rate_limit_body: str = "problem"
+    errors: list[InjectedError | None] = field(default_factory=list)  # None: answer normally
     drops: list[bool] = field(default_factory=list)  # after processing?
     latency_seconds: float = 0.0
     latency_count: int | None = None  # None: every request
+    credits_exhausted: bool = False  # every request answers 402 until credits are added
 
     def take_latency(self) -> float:
         """Return the delay for this request and count it down."""
@@ -147,3 +109,4 @@ class Faults:
         self.drops.clear()
         self.latency_seconds = 0.0
         self.latency_count = None
+        self.credits_exhausted = False

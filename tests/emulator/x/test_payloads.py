@@ -36,9 +36,11 @@ async def test_requested_fields_and_includes_users(emulator: XEmulator, api: Raw
     assert post["created_at"].endswith("Z")
     assert set(post["public_metrics"]) >= {"like_count", "reply_count", "retweet_count"}
     assert post["entities"]["hashtags"][0]["tag"] == "chat"
-    assert post["entities"]["mentions"][0] == {
-        "start": 9,
-        "end": 21,
+    # X's apps start a reply with the @mention of the post replied to.
+    assert post["text"].startswith("@SMBchatHost A1 #chat @SMBchatHost https://t.co/")
+    assert post["entities"]["mentions"][1] == {
+        "start": 22,
+        "end": 34,
         "username": "SMBchatHost",
         "id": str(HOST_USER_ID),
     }
@@ -74,22 +76,22 @@ async def test_users_me_and_auth_errors(emulator: XEmulator, api: RawApi) -> Non
         401,
         {"title": "Unauthorized", "detail": "Unauthorized", "type": "about:blank", "status": 401},
     )
-    api.headers = {"Authorization": "Bearer app-only"}
+    api.headers = {"Authorization": f"Bearer {emulator.keys.bearer_token}"}
     status, body = await api.get("/2/users/me")
     assert status == 403 and body["title"] == "Unsupported Authentication"
 
 
 async def test_rate_limit_headers_count_down_and_429(emulator: XEmulator, api: RawApi) -> None:
     emulator.set_rate_limit("GET /2/users/me", limit=2, window_seconds=900)
-    async with api.session.get(api.base_url + "/2/users/me", headers=api.headers) as first:
-        assert first.headers["x-rate-limit-limit"] == "2"
-        assert first.headers["x-rate-limit-remaining"] == "1"
+    _, first, _ = await api.call("GET", "/2/users/me")
+    assert first["x-rate-limit-limit"] == "2"
+    assert first["x-rate-limit-remaining"] == "1"
     await api.get("/2/users/me")
-    async with api.session.get(api.base_url + "/2/users/me", headers=api.headers) as third:
-        assert third.status == 429
-        assert third.headers["x-rate-limit-remaining"] == "0"
-        assert int(third.headers["x-rate-limit-reset"]) > 0
-        assert (await third.json())["title"] == "Too Many Requests"
+    status, third, body = await api.call("GET", "/2/users/me")
+    assert status == 429
+    assert third["x-rate-limit-remaining"] == "0"
+    assert int(third["x-rate-limit-reset"]) > 0
+    assert body["title"] == "Too Many Requests"
 
 
 async def test_control_api_over_http(emulator: XEmulator, api: RawApi) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import aiohttp
+
 from chatbot.emulator.x import XEmulator
+from tests.clock import ManualClock
 from tests.x.conftest import RawApi
 
 
@@ -31,11 +34,27 @@ async def test_no_results_is_only_a_zero_count(emulator: XEmulator, api: RawApi)
     assert (status, body) == (200, {"meta": {"result_count": 0}})
 
 
-async def test_retweets_are_never_returned(emulator: XEmulator, api: RawApi) -> None:
+async def test_retweets_are_returned_unless_the_query_excludes_them(
+    emulator: XEmulator, api: RawApi
+) -> None:
     original = emulator.add_post("ana", "A1 #chat")
-    emulator.add_post("bo", "", retweet_of=original)
-    _, body = await api.search("#chat")
-    assert ids(body) == [original]
+    retweet = emulator.add_post("bo", "", retweet_of=original)
+    _, body = await api.search("#chat", tweet__fields="referenced_tweets")
+    assert ids(body) == [retweet, original]
+    assert body["data"][0]["text"] == "RT @ana: A1 #chat"
+    assert body["data"][0]["referenced_tweets"] == [{"type": "retweeted", "id": str(original)}]
+    assert ids((await api.search("#chat -is:retweet"))[1]) == [original]
+
+
+async def test_post_reference_operators(emulator: XEmulator, api: RawApi) -> None:
+    question = emulator.add_post("host", "Q1 #chat")
+    reply = emulator.add_post("ana", "A1 #chat", reply_to=question)
+    quote = emulator.add_post("bo", "A1 too #chat", quote_of=question)
+    retweet = emulator.add_post("cleo", "", retweet_of=question)
+    assert ids((await api.search(f"in_reply_to_tweet_id:{question}"))[1]) == [reply]
+    assert ids((await api.search(f"quotes_of_tweet_id:{question}"))[1]) == [quote]
+    assert ids((await api.search(f"retweets_of_tweet_id:{question}"))[1]) == [retweet]
+    assert ids((await api.search("retweets_of:host"))[1]) == [retweet]
 
 
 async def test_from_conversation_and_reply_filters(emulator: XEmulator, api: RawApi) -> None:
@@ -129,10 +148,55 @@ async def test_search_lag_hides_the_newest_posts() -> None:
     emu.add_post("ana", "a minute ago #chat", created_at=datetime.now(UTC) - timedelta(minutes=1))
     await emu.start()
     try:
-        import aiohttp
-
         async with aiohttp.ClientSession() as session:
             _, body = await RawApi(session, emu.base_url).search("#chat")
         assert [p["text"] for p in body["data"]] == ["a minute ago #chat"]
     finally:
         await emu.stop()
+
+
+async def test_a_visibility_delay_can_show_a_newer_post_before_an_older_one() -> None:
+    clock = ManualClock(datetime(2026, 11, 25, 1, 0, tzinfo=UTC))
+    emu = XEmulator(now=clock.now, visibility_delay_seconds=(1.0, 30.0), seed=4)
+    posts = []
+    for i in range(20):
+        posts.append(emu.add_post("ana", f"A{i} #chat"))
+        clock.set(clock.now() + timedelta(seconds=0.1))
+    visible_at = [emu.post(p).visible_at for p in posts]
+    assert visible_at != sorted(visible_at), "some newer post shows before an older one"
+    clock.set(clock.now() + timedelta(seconds=10))
+    await emu.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            _, body = await RawApi(session, emu.base_url).search("#chat", max_results=100)
+        shown = set(ids(body))
+        assert shown == {p for p, at in zip(posts, visible_at, strict=True) if at <= clock.now()}
+        assert 0 < len(shown) < len(posts)
+    finally:
+        await emu.stop()
+
+
+async def test_unknown_query_parameter_is_a_400(api: RawApi) -> None:
+    status, body = await api.search("#chat", count=10)
+    assert status == 400
+    assert body["title"] == "Invalid Request"
+    assert body["errors"][0]["parameters"] == {"count": ["10"]}
+    assert "is not one of [query,start_time" in body["errors"][0]["message"]
+
+
+async def test_non_numeric_ids_are_a_400(api: RawApi) -> None:
+    for path in ("/2/tweets/abc", "/2/users/abc/tweets"):
+        status, body = await api.get(path)
+        assert status == 400, path
+        assert body["errors"][0]["parameters"] == {"id": ["abc"]}
+    assert (await api.search("#chat", since_id="12ab"))[0] == 400
+
+
+async def test_pagination_token_and_sort_order(emulator: XEmulator, api: RawApi) -> None:
+    posts = [emulator.add_post("ana", f"A{i} #chat") for i in range(12)]
+    emulator.set_metrics(posts[3], like_count=50)
+    _, first = await api.search("#chat", sort_order="relevancy")
+    assert ids(first)[0] == posts[3]
+    _, rest = await api.search("#chat", pagination_token=first["meta"]["next_token"])
+    assert ids(rest) == [posts[1], posts[0]]
+    assert (await api.search("#chat", sort_order="newest"))[0] == 400
