@@ -14,6 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.discord_adapter import ModeratorBot
 from chatbot.domain.posts import XUser
@@ -29,7 +32,7 @@ from chatbot.scheduling import ChatScheduler
 from chatbot.settings import Settings
 from chatbot.storage.audit import StoreAuditLog
 from chatbot.storage.discord_threads import StoreThreadStore
-from chatbot.storage.engine import make_engine, upgrade
+from chatbot.storage.engine import make_engine, normalise_url, upgrade
 from chatbot.storage.leader import leadership_for
 from chatbot.storage.repository import ChatStore
 from chatbot.x.client import TweepyXClient
@@ -42,10 +45,23 @@ class SetupError(Exception):
 
 
 def open_store(database_url: str) -> ChatStore:
-    """Connect to the database and bring its schema up to date."""
-    engine = make_engine(database_url)
-    upgrade(engine)
+    """Connect to the database and bring its schema up to date; SetupError if it cannot."""
+    try:
+        engine = make_engine(database_url)
+        upgrade(engine)
+    except (SQLAlchemyError, ValueError, OSError) as exc:
+        raise SetupError(_database_problem(database_url, exc)) from exc
     return ChatStore(engine)
+
+
+def _database_problem(database_url: str, exc: Exception) -> str:
+    """One line on why the database did not open, without its password."""
+    try:
+        where = make_url(normalise_url(database_url)).render_as_string(hide_password=True)
+    except (SQLAlchemyError, ValueError):
+        return "DATABASE_URL is not a database URL (e.g. postgresql+psycopg://user@host/chatbot)"
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"cannot open the database {where}: {lines[0] if lines else type(exc).__name__}"
 
 
 def load_chats(settings: Settings) -> Catalog:

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from chatbot import __version__, app
 from chatbot.app import SetupError
-from chatbot.catalog import Catalog, load_catalog
+from chatbot.catalog import EXAMPLE, Catalog, has_chat_files, load_catalog
 from chatbot.catalog.checks import display_path
 from chatbot.domain.recurrence import next_occurrences
 from chatbot.logs import configure_logging
@@ -116,23 +116,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except SetupError as exc:  # a problem the user can fix: one clear line, no traceback
+        print(f"chatbot: {exc}", file=sys.stderr)
+        return 2
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     env = Path(args.env_file)
-    settings = load_settings(env if env.is_file() else None)
+    try:
+        settings = load_settings(env if env.is_file() else None)
+    except ValidationError as exc:
+        where = env if env.is_file() else "the environment"
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc']))}: {error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        )
+        raise SetupError(f"bad setting in {where}: {problems}") from None
     configure_logging(settings.log_level, settings.secret_values())
     return settings
 
 
 def _guarded(run: Callable[[], Coroutine[Any, Any, int]]) -> int:
-    """Run a command's coroutine; a setup problem is one clear line and exit status 2."""
+    """Run a command's coroutine; Ctrl-C is exit status 130, not a traceback."""
     try:
         return asyncio.run(run())
-    except SetupError as exc:
-        print(f"chatbot: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -153,6 +162,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not 1 <= args.people <= 32 or args.speed <= 0:
         print("chatbot demo: --people takes 1 to 32, --speed a positive number", file=sys.stderr)
         return 2
+    if not has_chat_files(settings.chat_dir):
+        print(f"No chat files in {settings.chat_dir.resolve()}: the demo hosts its own example.")
+        settings = settings.model_copy(update={"chat_dir": EXAMPLE})
     return _guarded(
         lambda: run_demo(settings, speed=args.speed, seed=args.seed, people=args.people)
     )

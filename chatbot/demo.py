@@ -24,6 +24,7 @@ from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
 from chatbot.hosting.usage import TaggedMeter
+from chatbot.render.safe_text import printable
 from chatbot.settings import Settings
 from chatbot.simulation import SPAMMER, Crowd
 from chatbot.x.client import TweepyXClient
@@ -82,7 +83,7 @@ class Progress:
         """Print a line above the progress bar."""
         if self.live:
             self.out.write("\r" + " " * (BAR + 60) + "\r")
-        print(text, file=self.out, flush=True)
+        print(printable(text), file=self.out, flush=True)
 
 
 async def run_demo(
@@ -172,7 +173,7 @@ def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out: TextI
     folder = recaps.out_dir / chat.slug / occurrence.local_date
     print(f"\nRecap thread posted on the emulator ({len(posts)} posts):\n", file=out)
     for post in sorted(posts, key=lambda p: int(p.key.split("-")[1])):
-        print(f"  {post.text}\n", file=out)
+        print(f"  {printable(post.text)}\n", file=out)
     print("Recap files:", file=out)
     for name in ("recap.md", "recap.html", "posts.csv", "activity.png"):
         print(f"  {folder / name}", file=out)

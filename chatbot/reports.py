@@ -15,13 +15,14 @@ from chatbot.recap import Recap, build_recap
 from chatbot.recap.load import usage_of
 from chatbot.recap.stats import cost_dollars
 from chatbot.recap.transcript import build_transcript_from_x
+from chatbot.render.safe_text import printable
 from chatbot.settings import Settings
 
 
 def print_recap(recap: Recap, out: TextIO) -> None:
     """The thread as it would be posted, then where the files are."""
     for number, text in enumerate(recap.posts, start=1):
-        print(f"--- post {number}/{len(recap.posts)}\n{text}", file=out)
+        print(f"--- post {number}/{len(recap.posts)}\n{printable(text)}", file=out)
     print("\nFiles:", file=out)
     for path in recap.files.all():
         print(f"  {path}", file=out)

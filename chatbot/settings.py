@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from chatbot.x.meter import Prices
+
+_PASSWORD = re.compile(r"://[^/@:]*:([^@/]+)@")
 
 
 class Settings(BaseSettings):
@@ -96,10 +100,9 @@ class Settings(BaseSettings):
             )
             if secret is not None and secret.get_secret_value()
         ]
-        if self.database_url:
-            password = make_url(self.database_url).password
-            if password:
-                values.append(str(password))
+        password = _password(self.database_url) if self.database_url else None
+        if password:
+            values.append(password)
         return values
 
     @property
@@ -108,6 +111,16 @@ class Settings(BaseSettings):
         return all(
             (self.x_api_key, self.x_api_secret, self.x_access_token, self.x_access_token_secret)
         )
+
+
+def _password(url: str) -> str | None:
+    """The password in a database URL, even one too malformed to open (that error comes later)."""
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        match = _PASSWORD.search(url)
+        return match.group(1) if match else None
+    return str(password) if password else None
 
 
 def load_settings(env_file: Path | str | None = ".env", **overrides: object) -> Settings:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,3 +62,78 @@ def test_check_on_broken_files_prints_one_line_per_problem_and_exits_1(tmp_path:
         "(at line 1, column 6)",
     ]
     assert "4 problems found" in result.stderr
+
+
+def test_check_refuses_a_huge_format_spec_without_running_out_of_memory(tmp_path: Path) -> None:
+    (tmp_path / "schedules").mkdir()
+    (tmp_path / "questions").mkdir()
+    schedule = (ROOT / "schedules" / "smbchat.toml").read_text(encoding="utf-8")
+    (tmp_path / "schedules" / "smbchat.toml").write_text(schedule, encoding="utf-8")
+    questions = ROOT / "questions" / "smb" / "engaging-customers.toml"
+    text = questions.read_text(encoding="utf-8").replace(
+        "Welcome to {hashtag}", "Welcome to {hashtag:>3000000000}"
+    )
+    (tmp_path / "questions" / "smb").mkdir()
+    (tmp_path / "questions" / "smb" / questions.name).write_text(text, encoding="utf-8")
+
+    def limit_memory() -> None:  # filling the spec would take 3 GB
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "chatbot", "check", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=limit_memory,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    line = text.splitlines().index('welcome = """') + 1
+    assert result.stdout.splitlines()[0].startswith(
+        f"questions/smb/engaging-customers.toml:{line}: 'welcome' has a malformed placeholder: "
+        "{hashtag:>3000000000} is not a plain {name}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "postgresql+psycopg://chatbot:s3cret-pw@127.0.0.1:1/chatbot",
+            "chatbot: cannot open the database "
+            "postgresql+psycopg://chatbot:***@127.0.0.1:1/chatbot: connection failed: ",
+        ),
+        (
+            "postgresql://chatbot:s3cret-pw@127.0.0.1:port/chatbot",
+            "chatbot: DATABASE_URL is not a database URL (e.g. postgresql+psycopg://",
+        ),
+        ("s3cret-pw", "chatbot: DATABASE_URL is not a database URL"),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_one_line_and_status_2(
+    tmp_path: Path, url: str, expected: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "chatbot", "history"],
+        cwd=tmp_path,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(expected), (
+        result.stderr
+    )
+    assert "s3cret-pw" not in result.stderr + result.stdout
+
+
+def test_a_bad_setting_is_one_line_naming_it_and_status_2(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("CHATBOT_LOG_LEVEL=LOUD\n", encoding="utf-8")
+    result = _run("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "chatbot: bad setting in .env: CHATBOT_LOG_LEVEL: unknown log level 'LOUD'\n"
+    )

@@ -68,3 +68,21 @@ def test_the_demo_hosts_a_whole_chat_and_publishes_its_recap(tmp_path: Path) -> 
     )
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "--- post 1/" in rebuilt.stdout and "Nothing was posted" in rebuilt.stdout
+
+
+def test_the_demo_runs_in_an_empty_folder_with_its_own_chat(tmp_path: Path) -> None:
+    """After `pip install`, in any folder: the demo carries the example chat in the package."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CHATBOT_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "chatbot", "demo", "--speed", "900", "--people", "6"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"No chat files in {tmp_path.resolve()}: ")
+    assert "Recap thread posted on the emulator" in result.stdout
+    assert (tmp_path / "data" / "recaps" / "smbchat").is_dir()

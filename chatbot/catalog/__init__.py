@@ -11,10 +11,13 @@ from pathlib import Path
 
 from chatbot.catalog.checks import Problem
 from chatbot.catalog.questions import load_question_set
-from chatbot.catalog.schedules import load_schedule
+from chatbot.catalog.schedules import SlugClaims, load_schedule, refuse_duplicate_slugs
 from chatbot.domain.chat import ChatSpec, QuestionSet
 
-__all__ = ["Catalog", "Problem", "load_catalog", "load_files"]
+__all__ = ["EXAMPLE", "Catalog", "Problem", "has_chat_files", "load_catalog", "load_files"]
+
+# The example chat shipped inside the package, so `chatbot demo` runs in any folder.
+EXAMPLE = Path(__file__).resolve().parent.parent / "example"
 
 
 @dataclass
@@ -39,6 +42,11 @@ def load_catalog(folder: Path) -> Catalog:
     return load_files(schedules=folder / "schedules", questions=folder / "questions")
 
 
+def has_chat_files(folder: Path) -> bool:
+    """True when ``folder/schedules`` holds at least one schedule file."""
+    return any((folder / "schedules").glob("*.toml"))
+
+
 def load_files(*, schedules: Path, questions: Path) -> Catalog:
     """Load and validate chat files from explicit folders."""
     catalog = Catalog()
@@ -51,11 +59,15 @@ def load_files(*, schedules: Path, questions: Path) -> Catalog:
             if qset:
                 catalog.question_sets[qset.key] = qset
     if schedules.is_dir():
-        slugs: dict[str, Path] = {}
-        for path in sorted(schedules.glob("*.toml")):
-            chat = load_schedule(
-                path, catalog.question_sets, slugs, catalog.problems, questions_root=questions
+        claims: SlugClaims = {}
+        chats = [
+            load_schedule(
+                path, catalog.question_sets, claims, catalog.problems, questions_root=questions
             )
-            if chat:
-                catalog.chats[chat.slug] = chat
+            for path in sorted(schedules.glob("*.toml"))
+        ]
+        refused = refuse_duplicate_slugs(claims, catalog.problems)
+        catalog.chats = {c.slug: c for c in chats if c and c.path not in refused}
+    # In file order, then line order, however the checks came upon them.
+    catalog.problems.sort(key=lambda p: (str(p.path), p.line))
     return catalog

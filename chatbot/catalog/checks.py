@@ -10,6 +10,7 @@ from typing import Any
 
 from chatbot.catalog.lines import KeyLines
 from chatbot.render.posts import PLACEHOLDERS, placeholders_in
+from chatbot.render.safe_text import CONTROL
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,15 @@ def text_field(
         return ""
     if not isinstance(value, str) or not value.strip():
         check.add(f"'{key}' must be non-empty text", key, table=table, index=index)
+        return ""
+    control = CONTROL.search(value)
+    if control:
+        check.add(
+            f"'{key}' contains the control character U+{ord(control.group()):04X}: remove it",
+            key,
+            table=table,
+            index=index,
+        )
         return ""
     try:
         unknown = [n for n in placeholders_in(value) if n not in PLACEHOLDERS]

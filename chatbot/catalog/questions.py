@@ -40,7 +40,14 @@ def load_question_set(path: Path, root: Path, problems: list[Problem]) -> Questi
         image_path = None
         if image is not None:
             image_path = (path.parent / str(image)).resolve()
-            if not image_path.is_file():
+            if not image_path.is_relative_to(path.parent.resolve()):
+                check.add(
+                    f"Q{index + 1} image must be inside the question set's folder: {image}",
+                    "image",
+                    table="questions",
+                    index=index,
+                )
+            elif not image_path.is_file():
                 check.add(
                     f"Q{index + 1} image not found: {image}",
                     "image",

@@ -42,6 +42,8 @@ INT_RANGES = {
     "grace_minutes": (0, 240),
 }
 BOOLS = ("enabled", "thread_under_welcome")
+# Each slug with the files (and the line in each) that give it.
+SlugClaims = dict[str, list[tuple[Path, int]]]
 
 
 def parse_offset(value: str) -> timedelta | None:
@@ -56,26 +58,31 @@ def parse_offset(value: str) -> timedelta | None:
 def load_schedule(
     path: Path,
     question_sets: dict[str, QuestionSet],
-    slugs: dict[str, Path],
+    claims: SlugClaims,
     problems: list[Problem],
     *,
     questions_root: Path,
 ) -> ChatSpec | None:
-    """Validate one schedule file; return its chat, or None after recording its problems."""
+    """Validate one schedule file; return its chat, or None after recording its problems.
+
+    Its slug is added to ``claims`` even when the file has problems, so that
+    ``refuse_duplicate_slugs`` sees every file that wants a slug.
+    """
     loaded = read_toml(path, problems)
     if loaded is None:
         return None
     data, text = loaded
     check = FileCheck(path, text, problems)
     check.unknown(data, SCHEDULE_KEYS)
-    slug = _slug(check, data, path, slugs)
+    slug = _slug(check, data, path, claims)
     ints = {key: _int(check, data, key, *bounds) for key, bounds in INT_RANGES.items()}
     bools = {key: _bool(check, data, key) for key in BOOLS}
+    host = _required_str(check, data, "host", HANDLE, "an X handle like @SMBchatHost")
     chat_fields: dict[str, Any] = {
         "slug": slug,
         "title": _required_str(check, data, "title"),
         "hashtag": _hashtag(check, data),
-        "host": _required_str(check, data, "host", HANDLE, "an X handle like @SMBchatHost"),
+        "host": host.lstrip("@"),
         "timezone": _timezone(check, data),
         "question_set": _question_set(check, data, question_sets, questions_root),
         "reminders": _reminders(check, data),
@@ -84,29 +91,43 @@ def load_schedule(
         **{k: v for k, v in bools.items() if v is not None},
     }
     recurrence = _recurrence(check, data.get("recurrence"), chat_fields["timezone"])
-    if check.count:
-        return None
     chat = ChatSpec(recurrence=recurrence, path=path, **chat_fields)
-    chat = ChatSpec(**{**_fields(chat), "host": chat.host.lstrip("@")})
-    check_lengths(check, chat, question_sets[chat.question_set])
-    _check_fit(check, chat, question_sets[chat.question_set])
-    if check.count:
-        return None
-    slugs[slug] = path
-    return chat
+    qset = question_sets.get(chat.question_set)
+    if qset is not None:
+        # Lengths depend on the texts and the hashtag only: report them beside any other
+        # mistake in the schedule, so one `chatbot check` shows every problem.
+        fit = check.count == 0
+        check_lengths(check, chat, qset)
+        if fit:
+            _check_fit(check, chat, qset)
+    return None if check.count else chat
 
 
-def _fields(chat: ChatSpec) -> dict[str, Any]:
-    return {name: getattr(chat, name) for name in ChatSpec.__slots__}
+def refuse_duplicate_slugs(claims: SlugClaims, problems: list[Problem]) -> set[Path]:
+    """Record a problem for each file that wants a slug another file owns; return those files.
+
+    The owner is the file named after the slug (a copy of ``smbchat.toml`` that
+    kept its slug is the mistake, not the original), else the first by name.
+    """
+    refused: set[Path] = set()
+    for slug, files in claims.items():
+        if len(files) < 2:
+            continue
+        owner = next((f for f in files if f[0].stem == slug), files[0])
+        for path, line in files:
+            if (path, line) != owner:
+                message = f"duplicate slug '{slug}': already used by {display_path(owner[0])}"
+                problems.append(Problem(path, line, message))
+                refused.add(path)
+    return refused
 
 
-def _slug(check: FileCheck, data: dict[str, Any], path: Path, slugs: dict[str, Path]) -> str:
+def _slug(check: FileCheck, data: dict[str, Any], path: Path, claims: SlugClaims) -> str:
     slug = data.get("slug", path.stem)
     if not isinstance(slug, str) or not SLUG.match(slug):
         check.add(f"slug '{slug}' must be lower-case letters, digits, - or _", "slug")
         return str(slug)
-    if slug in slugs:
-        check.add(f"duplicate slug '{slug}': already used by {display_path(slugs[slug])}", "slug")
+    claims.setdefault(slug, []).append((path, check.lines.line("slug")))
     return slug
 
 
@@ -216,21 +237,12 @@ def _recap(check: FileCheck, raw: Any) -> RecapOptions:
     if not isinstance(raw, dict):
         check.add("'recap' must be a table [recap]", "recap")
         return RecapOptions()
-    check.unknown(raw, set(RECAP_INTS) | set(RECAP_BOOLS) | {"discord_channel_id"}, table="recap")
+    check.unknown(raw, set(RECAP_INTS) | set(RECAP_BOOLS), table="recap")
     values: dict[str, Any] = {}
     for key, (low, high) in RECAP_INTS.items():
         values[key] = _int(check, raw, key, low, high, table="recap")
     for key in RECAP_BOOLS:
         values[key] = _bool(check, raw, key, table="recap")
-    channel = raw.get("discord_channel_id")
-    if channel is not None and (not isinstance(channel, int) or isinstance(channel, bool)):
-        check.add(
-            "'discord_channel_id' must be a Discord channel id (a number)",
-            "discord_channel_id",
-            table="recap",
-        )
-    else:
-        values["discord_channel_id"] = channel
     return RecapOptions(**{k: v for k, v in values.items() if v is not None})
 
 
@@ -251,6 +263,7 @@ def _recurrence(check: FileCheck, raw: Any, timezone: str) -> Recurrence:
             build_trigger(recurrence, timezone)
         except ValueError as exc:
             check.add(f"bad cron expression '{raw['cron']}': {exc}", "cron", table="recurrence")
+            return Recurrence()
         return recurrence
     weekday = str(raw.get("weekday", "")).strip().lower()
     time = TIME.match(str(raw.get("time", "")).strip())

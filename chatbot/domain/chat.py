@@ -56,7 +56,6 @@ class RecapOptions:
     """How a chat's recap is published."""
 
     post_to_x: bool = True
-    discord_channel_id: int | None = None
     require_approval: bool = False
     delay_minutes: int = 10
     max_mentions_per_post: int = 8

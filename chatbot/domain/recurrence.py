@@ -17,12 +17,34 @@ _CRON_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 _APS_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
+# '*', 'N' or 'N-M', then an optional '/step' (on '*' or a range only, as in crontab).
+_DOW_PART = re.compile(r"(?:\*|(\d+)(?:-(\d+))?)(?:/([1-9]\d*))?")
+
+
 def crontab_weekdays(field: str) -> str:
     """Translate a crontab day-of-week field (0 or 7 = Sunday) to names APScheduler 3 reads.
 
     APScheduler 3 counts 0 as Monday, unlike crontab; names mean the same to both.
+    Numbers, ranges and steps become lists of names (crontab's ``0-6`` as a range
+    would be ``sun-sat``, which APScheduler refuses); a day outside 0-7 is a ValueError.
     """
-    return re.sub(r"\d+", lambda m: _CRON_DAYS[int(m.group()) % 7], field)
+    out: list[str] = []
+    for part in field.split(","):
+        if not any(c.isdigit() for c in part):
+            out.append(part)  # '*' or day names: the same in both
+            continue
+        match = _DOW_PART.fullmatch(part)
+        start, end, step = match.groups() if match else (None, None, None)
+        if not match or (step and start is not None and end is None):
+            raise ValueError(f"day of week '{part}' must be 0-7, a range such as 1-5, or a name")
+        low, high = (0, 6) if start is None else (int(start), int(end or start))
+        if high > 7:
+            raise ValueError(f"day of week '{part}' is not within 0-7 (0 and 7 are Sunday)")
+        if low > high:
+            raise ValueError(f"day of week range '{part}' runs backwards")
+        names = [_CRON_DAYS[day % 7] for day in range(low, high + 1, int(step or 1))]
+        out.extend(name for name in names if name not in out)
+    return ",".join(out)
 
 
 def build_trigger(recurrence: Recurrence, timezone: str) -> CronTrigger:

@@ -10,6 +10,7 @@ from chatbot.domain.chat import RecapOptions
 from chatbot.recap.model import ChatPost, ChatRecord
 from chatbot.recap.stats import ChatStats, compact_number
 from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
+from chatbot.render.safe_text import printable
 from chatbot.render.threads import is_mention, join_into_posts, split_into_posts, trim_to_fit
 
 with warnings.catch_warnings():
@@ -41,10 +42,10 @@ def strip_urls(text: str) -> str:
 
 
 def excerpt(text: str, *, hashtag: str, limit: int) -> str:
-    """A post's words without mentions, links or the chat's hashtag, trimmed to ``limit``."""
+    """A post's words, less mentions, links, control characters and the hashtag, to ``limit``."""
     words = [
         w
-        for w in strip_urls(text).split()
+        for w in strip_urls(printable(text)).split()
         if not is_mention(w) and not is_mention(w.lstrip(".")) and w.lower() != hashtag.lower()
     ]
     return trim_to_fit(" ".join(words), limit=limit)

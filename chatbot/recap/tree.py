@@ -60,13 +60,3 @@ def sections(record: ChatRecord) -> list[Section]:
             )
         )
     return out
-
-
-def count_nodes(threads: list[Node]) -> int:
-    """Return how many posts a list of threads shows."""
-    total, stack = 0, list(threads)
-    while stack:
-        node = stack.pop()
-        total += 1
-        stack.extend(node.children)
-    return total

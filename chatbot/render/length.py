@@ -15,8 +15,3 @@ MAX_WEIGHTED_LENGTH = 280
 def weighted_length(text: str) -> int:
     """Return the length of ``text`` as X counts it (URLs 23, CJK and emoji 2)."""
     return int(parse_tweet(text).weightedLength)
-
-
-def fits(text: str, limit: int = MAX_WEIGHTED_LENGTH) -> bool:
-    """Return True when ``text`` is within X's weighted limit."""
-    return weighted_length(text) <= limit

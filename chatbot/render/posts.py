@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,18 +19,42 @@ PLACEHOLDERS = {
 }
 
 
+# A doubled brace is a literal brace; a field is anything between single braces.
+_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
 def placeholders_in(template: str) -> list[str]:
-    """Return the placeholder names a template uses; raise ValueError on a malformed one."""
+    """Return the placeholder names a template uses; raise ValueError on anything else.
+
+    Only a plain ``{name}`` is a placeholder: a format spec or conversion
+    (``{count:>9}``, ``{hashtag!r}``) is refused, never evaluated.
+    """
     names = []
-    for _literal, field, _spec, _conv in string.Formatter().parse(template):
-        if field is not None:
-            names.append(field)
+    for match in _FIELD.finditer(template):
+        token, name = match.group(0), match.group(1)
+        if token in ("{{", "}}"):
+            continue
+        if name is None:
+            raise ValueError(
+                f"'{token}' at character {match.start() + 1} does not make a plain {{name}} "
+                f"(write '{token * 2}' for the brace itself)"
+            )
+        if not name.isidentifier():
+            raise ValueError(f"{token} is not a plain {{name}} (no format spec or conversion)")
+        names.append(name)
     return names
 
 
 def fill(template: str, context: Mapping[str, str]) -> str:
-    """Fill a template's placeholders; the text around them is kept as written."""
-    return template.format_map(dict(context)).strip()
+    """Fill a template's plain ``{name}`` placeholders; everything else is kept as written."""
+
+    def value(match: re.Match[str]) -> str:
+        token, name = match.group(0), match.group(1)
+        if token in ("{{", "}}"):
+            return token[0]
+        return context.get(name, token) if name is not None else token
+
+    return _FIELD.sub(value, template).strip()
 
 
 def with_hashtag(text: str, hashtag: str) -> str:

@@ -12,11 +12,6 @@ def is_mention(token: str) -> bool:
     return len(token) > 1 and token[0] == "@" and (token[1].isalnum() or token[1] == "_")
 
 
-def split_words(text: str) -> list[str]:
-    """Return the whitespace-separated words of ``text``."""
-    return text.split()
-
-
 def split_into_posts(
     items: Sequence[str],
     *,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chatbot.domain.posts import Metrics, XPost, XUser
+from chatbot.render.safe_text import storable
 from chatbot.x.links import mask_links
 
 TWEET_FIELDS = [
@@ -43,7 +44,7 @@ def to_user(data: Mapping[str, Any]) -> XUser:
     return XUser(
         id=int(data["id"]),
         username=data.get("username", ""),
-        name=data.get("name", ""),
+        name=storable(data.get("name", "")),
         followers_count=int(metrics.get("followers_count", 0)),
     )
 
@@ -82,7 +83,7 @@ def to_post(tweet: Mapping[str, Any], users: Mapping[int, XUser]) -> XPost:
     return XPost(
         id=int(tweet["id"]),
         author=users.get(author_id) or XUser(id=author_id, username=""),
-        text=text,
+        text=storable(text),  # PostgreSQL text cannot hold a NUL
         created_at=parse_time(created) if created else datetime.now(UTC),
         conversation_id=int(conversation) if conversation else None,
         in_reply_to_post_id=_reference(tweet, "replied_to"),

@@ -4,58 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 
-from chatbot.catalog import load_catalog
+from chatbot.catalog import EXAMPLE, load_catalog
 from chatbot.catalog.schedules import parse_offset
+from tests.catalog.chatfiles import QUESTIONS, SCHEDULE, chat_folder, problems_in
 
 ROOT = Path(__file__).resolve().parents[2]
-
-QUESTIONS = dedent("""\
-    title = "Test set"
-    welcome = "Welcome to {hashtag}!"
-    rules = "Answer with A1, A2… and {hashtag}"
-    last_call = "Last call {hashtag}"
-    closing = "Thanks all {hashtag}"
-    reminder = "{hashtag} starts {when} ({time})"
-
-    [[questions]]
-    text = "First?"
-
-    [[questions]]
-    text = "Second?"
-""")
-
-SCHEDULE = dedent("""\
-    title = "Test chat"
-    hashtag = "#TestChat"
-    host = "@host"
-    timezone = "Europe/London"
-    question_set = "set"
-    reminders = ["1h"]
-
-    [recurrence]
-    weekday = "Wednesday"
-    time = "19:00"
-""")
-
-
-def _folder(tmp_path: Path, schedules: dict[str, str], questions: dict[str, str]) -> Path:
-    (tmp_path / "schedules").mkdir(exist_ok=True)
-    for name, text in schedules.items():
-        (tmp_path / "schedules" / name).write_text(text, encoding="utf-8")
-    (tmp_path / "questions").mkdir(exist_ok=True)
-    for name, text in questions.items():
-        path = tmp_path / "questions" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tmp_path
-
-
-def _problems(folder: Path) -> list[str]:
-    return [f"{p.path.name}:{p.line}: {p.message}" for p in load_catalog(folder).problems]
 
 
 def test_every_shipped_file_is_valid() -> None:
@@ -79,7 +35,7 @@ def test_shipped_example_is_a_weekly_evening_chat_in_new_york() -> None:
 
 
 def test_a_valid_chat_loads_with_numbered_questions(tmp_path: Path) -> None:
-    catalog = load_catalog(_folder(tmp_path, {"test.toml": SCHEDULE}, {"set.toml": QUESTIONS}))
+    catalog = load_catalog(chat_folder(tmp_path, {"test.toml": SCHEDULE}, {"set.toml": QUESTIONS}))
     assert catalog.problems == []
     qset = catalog.question_set_of(catalog.chats["test"])
     assert [(q.number, q.text, q.line) for q in qset.questions] == [
@@ -129,7 +85,7 @@ def test_each_schedule_problem_names_file_and_line(
 ) -> None:
     text = SCHEDULE.replace(*change)
     assert text != SCHEDULE
-    problems = _problems(_folder(tmp_path, {"test.toml": text}, {"set.toml": QUESTIONS}))
+    problems = problems_in(chat_folder(tmp_path, {"test.toml": text}, {"set.toml": QUESTIONS}))
     assert any(p.startswith(expected) for p in problems), problems
 
 
@@ -137,14 +93,14 @@ def test_question_set_problems_name_file_and_line(tmp_path: Path) -> None:
     broken = QUESTIONS.replace("Welcome to {hashtag}!", "Welcome {hashtagg}!").replace(
         'text = "Second?"', 'text = "Second?"\nminutes = 0'
     )
-    problems = _problems(_folder(tmp_path, {}, {"set.toml": broken}))
+    problems = problems_in(chat_folder(tmp_path, {}, {"set.toml": broken}))
     assert "set.toml:2: 'welcome' uses unknown placeholder {hashtagg}" in problems[0]
     assert problems[1].startswith("set.toml:13: Q2 minutes must be a whole number")
 
 
 def test_a_question_over_the_limit_is_reported_with_its_weighted_length(tmp_path: Path) -> None:
     long = QUESTIONS.replace('text = "Second?"', 'text = "' + "日本" * 70 + '"')
-    problems = _problems(_folder(tmp_path, {"test.toml": SCHEDULE}, {"set.toml": long}))
+    problems = problems_in(chat_folder(tmp_path, {"test.toml": SCHEDULE}, {"set.toml": long}))
     # "Q2: " (4) + 140 CJK characters weighted 2 each (280) + " #TestChat" (10)
     assert problems == [
         "set.toml:12: Q2 is 294 characters as X counts them (limit 280) with #TestChat "
@@ -153,7 +109,7 @@ def test_a_question_over_the_limit_is_reported_with_its_weighted_length(tmp_path
 
 
 def test_one_bad_file_does_not_hide_the_others(tmp_path: Path) -> None:
-    folder = _folder(
+    folder = chat_folder(
         tmp_path,
         {
             "good.toml": SCHEDULE,
@@ -170,8 +126,10 @@ def test_one_bad_file_does_not_hide_the_others(tmp_path: Path) -> None:
 
 def test_duplicate_slugs_are_reported(tmp_path: Path) -> None:
     twin = 'slug = "good"\n' + SCHEDULE
-    folder = _folder(tmp_path, {"good.toml": SCHEDULE, "twin.toml": twin}, {"set.toml": QUESTIONS})
-    assert _problems(folder) == [
+    folder = chat_folder(
+        tmp_path, {"good.toml": SCHEDULE, "twin.toml": twin}, {"set.toml": QUESTIONS}
+    )
+    assert problems_in(folder) == [
         f"twin.toml:1: duplicate slug 'good': already used by {folder / 'schedules' / 'good.toml'}"
     ]
 
@@ -184,9 +142,22 @@ def test_reminder_offsets() -> None:
     assert parse_offset("") is None
 
 
+def test_the_example_in_the_package_is_the_shipped_chat() -> None:
+    """`chatbot demo` outside a checkout hosts the same chat as the checkout's files."""
+    packaged = sorted(p.relative_to(EXAMPLE) for p in EXAMPLE.rglob("*.toml"))
+    assert packaged == [
+        Path("questions/smb/engaging-customers.toml"),
+        Path("schedules/smbchat.toml"),
+    ]
+    for path in packaged:
+        assert (EXAMPLE / path).read_bytes() == (ROOT / path).read_bytes(), f"copy {path} over"
+
+
 def test_a_question_set_may_name_its_answer_letter(tmp_path: Path) -> None:
     spanish = QUESTIONS.replace('title = "Test set"', 'title = "Test set"\nanswer_letter = "r"')
-    catalog = load_catalog(_folder(tmp_path, {}, {"set.toml": spanish, "plain.toml": QUESTIONS}))
+    catalog = load_catalog(
+        chat_folder(tmp_path, {}, {"set.toml": spanish, "plain.toml": QUESTIONS})
+    )
     assert catalog.problems == []
     assert catalog.question_sets["set"].answer_letter == "R"
     assert catalog.question_sets["plain"].answer_letter == "A"
@@ -201,6 +172,6 @@ def test_an_answer_letter_that_is_not_one_letter_names_file_and_line(
     tmp_path: Path, value: str, shown: str
 ) -> None:
     broken = QUESTIONS.replace('title = "Test set"', f'title = "Test set"\nanswer_letter = {value}')
-    assert _problems(_folder(tmp_path, {}, {"set.toml": broken})) == [
+    assert problems_in(chat_folder(tmp_path, {}, {"set.toml": broken})) == [
         f"set.toml:2: answer_letter must be one letter other than Q (A1:, R1:…), not {shown}"
     ]

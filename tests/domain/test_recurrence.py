@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from chatbot.domain.chat import ChatSpec, Recurrence
 from chatbot.domain.recurrence import crontab_weekdays, local_date, next_occurrences
 
@@ -73,7 +75,26 @@ def test_a_chat_in_the_repeated_hour_keeps_one_occurrence_key() -> None:
 
 def test_crontab_sunday_is_sunday() -> None:
     assert crontab_weekdays("0") == "sun" and crontab_weekdays("7") == "sun"
-    assert crontab_weekdays("1-5") == "mon-fri"
     chat = _chat("UTC", Recurrence(cron="0 20 * * 0"))
     (start,) = next_occurrences(chat, datetime(2026, 11, 23, tzinfo=UTC), 1)
     assert start.strftime("%a %H:%M") == "Sun 20:00"
+
+
+def _days(cron_days: str) -> list[str]:
+    chat = _chat("UTC", Recurrence(cron=f"0 20 * * {cron_days}"))
+    starts = next_occurrences(chat, datetime(2026, 11, 22, 21, tzinfo=UTC), 7)  # a Sunday
+    return [s.strftime("%a") for s in starts]
+
+
+def test_crontab_ranges_and_steps_count_from_sunday() -> None:
+    assert _days("1-5") == ["Mon", "Tue", "Wed", "Thu", "Fri", "Mon", "Tue"]
+    # As a range of names, 0-6 would be sun-sat, which APScheduler refuses.
+    assert _days("0-6") == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert _days("*/2") == ["Tue", "Thu", "Sat", "Sun", "Tue", "Thu", "Sat"]
+    assert _days("5-7") == ["Fri", "Sat", "Sun", "Fri", "Sat", "Sun", "Fri"]
+
+
+@pytest.mark.parametrize("field", ["8", "1-8", "5-1", "9/2", "mon-8"])
+def test_a_crontab_day_outside_the_week_is_refused(field: str) -> None:
+    with pytest.raises(ValueError, match="day of week"):
+        crontab_weekdays(field)
