@@ -1,0 +1,84 @@
+"""Posts on any network (X, Bluesky, Mastodon) as the chat core sees them.
+
+Every network names posts and people its own way: X by numeric ids, Bluesky by
+``at://`` URIs and DIDs, Mastodon by status ids on one instance. These values carry
+each network's own identifiers as text, tagged with the network, so one chat can
+collect from several networks and one recap can name everyone in their own syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from chatbot.domain.posts import Metrics
+
+
+class Network(StrEnum):
+    """A network a chat can be hosted on."""
+
+    X = "x"
+    BLUESKY = "bluesky"
+    MASTODON = "mastodon"
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    """Where one post lives, enough to reply to it or quote it.
+
+    ``id`` is the network's own id as text (an X snowflake, a Bluesky ``at://`` URI, a
+    Mastodon status id). Bluesky replies also need the content hash (``cid``) of the
+    post and of its thread's root; other networks leave those empty.
+    """
+
+    network: Network
+    id: str
+    url: str = ""
+    cid: str = ""
+    root_id: str = ""
+    root_cid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """A participant as their network knows them.
+
+    ``handle`` is what a person would type to mention them, without the leading "@":
+    ``ana`` on X, ``ana.bsky.social`` on Bluesky, ``ana@mastodon.social`` on Mastodon.
+    ``id`` never changes when the handle does (X user id, DID, account URI).
+    """
+
+    network: Network
+    id: str
+    handle: str
+    name: str = ""
+    followers: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NetPost:
+    """One post read from a network: the text as written, with its reply links."""
+
+    ref: PostRef
+    author: Author
+    text: str
+    created_at: datetime
+    reply_to: str | None = None  # the parent's id on the same network
+    quote_of: str | None = None
+    hashtags: tuple[str, ...] = ()  # without "#", as written
+    metrics: Metrics = field(default_factory=Metrics)
+
+    @property
+    def network(self) -> Network:
+        """The network the post was made on."""
+        return self.ref.network
+
+
+@dataclass(frozen=True, slots=True)
+class LengthRule:
+    """How long a post may be on a network and how its length is counted."""
+
+    limit: int
+    unit: str  # "weighted" (X), "graphemes" (Bluesky), "characters" (Mastodon)
+    url_length: int | None = None  # a link counts this many, whatever its length
