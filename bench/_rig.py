@@ -35,8 +35,8 @@ from chatbot.domain.flow import Flow, Post
 from chatbot.domain.posts import XUser
 from chatbot.domain.views import MirroredAnswer
 from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.runner import RunnerDeps
 from chatbot.hosting.usage import TaggedMeter, UsageRecorder
 from chatbot.ports import Clock
 from chatbot.simulation import ANSWERS, CHATTER, LABELS, REPLIES

@@ -17,12 +17,13 @@ from datetime import datetime
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.discord_adapter import ModeratorBot
 from chatbot.domain.posts import XUser
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.host import Host
 from chatbot.hosting.host_control import HostControl
 from chatbot.hosting.notices import LoggedModerators
 from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.recap_service import RecapService
-from chatbot.hosting.runner import ChatRunner, RunnerDeps
+from chatbot.hosting.runner import ChatRunner
 from chatbot.hosting.usage import TaggedMeter, UsageRecorder
 from chatbot.ports import Clock, XAuthError, XError
 from chatbot.scheduling import ChatScheduler

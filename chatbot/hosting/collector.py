@@ -5,17 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from chatbot.domain.answers import AnswerAssigner, Assignment
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.posts import XPost
 from chatbot.domain.views import MirroredAnswer
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.ports import XError
 from chatbot.storage.tables import Answer, Occurrence
-
-if TYPE_CHECKING:
-    from chatbot.hosting.runner import RunnerDeps
 
 log = logging.getLogger("chatbot.collector")
 EARLY = timedelta(minutes=15)  # people say hello before the start

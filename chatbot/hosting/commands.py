@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from chatbot.domain.chat import ChatSpec
     from chatbot.domain.flow import Flow
     from chatbot.hosting.collector import Collector
-    from chatbot.hosting.runner import RunnerDeps
+    from chatbot.hosting.deps import RunnerDeps
     from chatbot.render.chat_texts import TextMaker
 
 

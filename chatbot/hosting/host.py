@@ -16,7 +16,8 @@ from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.flow import Flow
 from chatbot.domain.recurrence import local_date, next_occurrences
-from chatbot.hosting.runner import ChatRunner, RunnerDeps
+from chatbot.hosting.deps import RunnerDeps
+from chatbot.hosting.runner import ChatRunner
 from chatbot.render.chat_texts import TextMaker
 from chatbot.storage.tables import Occurrence
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.views import ControlResult
-from chatbot.hosting.runner import RunnerDeps
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.ports import XError
 from chatbot.recap import (
     Prices,

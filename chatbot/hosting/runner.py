@@ -9,38 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.chat import ChatSpec, QuestionSet
 from chatbot.domain.flow import Flow, Notice, Post, Step
-from chatbot.domain.posts import XUser
 from chatbot.hosting.collector import Collector
 from chatbot.hosting.commands import ModeratorCommands
-from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.usage import UsageRecorder
-from chatbot.ports import Clock, ModeratorChannel, XClient
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.render.chat_texts import TextMaker
-from chatbot.storage.repository import ChatStore
 from chatbot.storage.tables import Occurrence
 
 log = logging.getLogger("chatbot.runner")
 AUTH_RETRY = timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class RunnerDeps:
-    """What every runner shares: storage, X, moderators, the clock and usage metering."""
-
-    store: ChatStore
-    x: XClient
-    moderators: ModeratorChannel
-    clock: Clock
-    host_user: XUser
-    usage: UsageRecorder
-    publisher: Publisher
-    poll_seconds: float = 15.0
 
 
 class ChatRunner(ModeratorCommands):

@@ -13,9 +13,9 @@ from chatbot.catalog import Catalog, load_catalog
 from chatbot.domain.posts import XUser
 from chatbot.domain.views import MirroredAnswer
 from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.host import Host
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.runner import RunnerDeps
 from chatbot.hosting.usage import TaggedMeter, UsageRecorder
 from chatbot.storage.repository import ChatStore
 from chatbot.x.client import TweepyXClient
