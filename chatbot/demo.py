@@ -60,7 +60,7 @@ class Progress:
             if step.status == "posted" and step.key not in self.shown:
                 self.shown.add(step.key)
                 text = runner.texts.for_step(step).replace("\n", " ")
-                minute = datetime.fromisoformat(step.posted_at or "") - runner.flow.start
+                minute = (step.posted_at or runner.flow.start) - runner.flow.start
                 self.say(f"  +{int(minute.total_seconds() // 60):2d} min  {text[:110]}")
         if self.live:
             self.out.write("\r" + self.bar())

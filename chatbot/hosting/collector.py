@@ -50,6 +50,14 @@ class Collector:
             return 0.0
         return (self._next_poll - now).total_seconds()
 
+    def hide(self, username: str) -> None:
+        """Leave a hidden user's posts out from the next pass on."""
+        self.assigner.hide(username)
+
+    def show(self, username: str) -> None:
+        """Collect a user's posts again from the next pass on."""
+        self.assigner.hidden.discard(username.lower())
+
     def collecting(self, now: datetime) -> bool:
         """True from the chat's start until its grace period ends and nothing is left unread."""
         until = self.occurrence.collect_until

@@ -7,7 +7,6 @@ was running (or still collecting) and joins late any chat whose window is open.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -23,7 +22,7 @@ from chatbot.storage.tables import Occurrence
 
 log = logging.getLogger("chatbot.host")
 FinishedHook = Callable[[ChatRunner], Awaitable[None]]
-CLOSED_STATES = ("ended", "skipped", "done")
+CLOSED_STATES = ("ended", "skipped")
 
 
 class Host:
@@ -66,7 +65,7 @@ class Host:
         if chat.slug in self.runners:
             return self.runners[chat.slug]
         occurrence = self.occurrence_for(chat, start)
-        if occurrence.state in CLOSED_STATES or occurrence.state == "cancelled":
+        if occurrence.state in CLOSED_STATES:
             return None
         skip = self.deps.store.schedule_state(chat.slug)
         if occurrence.state == "scheduled" and skip.paused:
@@ -179,13 +178,6 @@ class Host:
             if self.runners.get(slug) is runner:
                 del self.runners[slug]
                 self._tasks.pop(slug, None)
-
-    async def wait_finished(self, slug: str) -> None:
-        """Wait until the chat ``slug`` is no longer hosted."""
-        task = self._tasks.get(slug)
-        if task:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.shield(task)
 
     async def stop(self) -> None:
         """Stop every runner (state is in the database; a restart resumes)."""

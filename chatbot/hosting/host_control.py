@@ -11,6 +11,17 @@ from zoneinfo import ZoneInfo
 
 from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
+from chatbot.domain.commands import (
+    Ask,
+    Command,
+    End,
+    Extend,
+    NextNow,
+    Pause,
+    Resume,
+    Skip,
+    clean_handle,
+)
 from chatbot.domain.recurrence import local_date, next_occurrences
 from chatbot.domain.views import ControlResult, HostStatus, LiveChat, RecapPreview, UpcomingChat
 from chatbot.hosting.host import Host
@@ -111,71 +122,67 @@ class HostControl:
             return ControlResult(False, f"{chat.hashtag} already ran today; it was not restarted.")
         return ControlResult(True, f"{chat.hashtag} started: the welcome post is out.")
 
+    async def _command(self, slug: str | None, command: Command) -> ControlResult:
+        runner = self._live(slug)
+        return runner if isinstance(runner, ControlResult) else await runner.command(command)
+
     async def next_question(self, slug: str | None = None) -> ControlResult:
         """Post the next question now."""
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.next_now()
+        return await self._command(slug, NextNow())
 
     async def pause(self, slug: str | None = None) -> ControlResult:
         """Hold the live chat's posts."""
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.pause()
+        return await self._command(slug, Pause())
 
     async def resume(self, slug: str | None = None) -> ControlResult:
         """Resume a paused chat."""
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.resume()
+        return await self._command(slug, Resume())
 
     async def skip(self, slug: str | None = None) -> ControlResult:
         """Skip the next question."""
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.skip()
+        return await self._command(slug, Skip())
 
     async def extend(self, minutes: int, slug: str | None = None) -> ControlResult:
         """Give the current question more minutes."""
-        if not 1 <= minutes <= 60:
-            return ControlResult(False, "Extend by 1 to 60 minutes.")
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.extend(minutes)
+        return await self._command(slug, Extend(minutes))
 
     async def ask(self, text: str, slug: str | None = None) -> ControlResult:
         """Post an ad-hoc question now."""
-        if not text.strip():
-            return ControlResult(False, "The question is empty.")
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.ask(text.strip())
+        return await self._command(slug, Ask(text))
 
     async def end(self, slug: str | None = None) -> ControlResult:
         """Close the live chat now."""
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.end()
+        return await self._command(slug, End())
 
     async def hide(self, handle: str, slug: str | None = None) -> ControlResult:
         """Keep an author out of collection, the feed and the recap of a chat."""
         chat = self._for_handle(slug)
         if isinstance(chat, ControlResult):
             return chat
-        runner = self.host.runners.get(chat.slug)
-        if runner is not None:
-            return runner.hide(handle, by="moderator")
-        name = handle.strip().lstrip("@")
-        self.host.deps.store.hide_user(
-            chat_slug=chat.slug, username=name, by="moderator", now=self.host.deps.clock.now()
+        name = clean_handle(handle)
+        deps = self.host.deps
+        deps.store.hide_user(
+            chat_slug=chat.slug, username=name, by="moderator", now=deps.clock.now()
         )
+        if (runner := self.host.runners.get(chat.slug)) is not None:
+            runner.collector.hide(name)
         return ControlResult(True, f"@{name} is hidden from {chat.hashtag}.")
 
     async def unhide(self, handle: str, slug: str | None = None) -> ControlResult:
-        """Show a hidden author again."""
+        """Show a hidden author again (posts made while hidden stay out)."""
         chat = self._for_handle(slug)
         if isinstance(chat, ControlResult):
             return chat
-        runner = self.host.runners.get(chat.slug)
-        if runner is not None:
-            return runner.unhide(handle)
-        name = handle.strip().lstrip("@")
+        name = clean_handle(handle)
         if not self.host.deps.store.unhide_user(chat_slug=chat.slug, username=name):
             return ControlResult(False, f"@{name} was not hidden.")
-        return ControlResult(True, f"@{name} is shown again in {chat.hashtag}.")
+        if (runner := self.host.runners.get(chat.slug)) is not None:
+            runner.collector.show(name)
+        return ControlResult(
+            True,
+            f"@{name} is shown again in {chat.hashtag}; "
+            "posts made while hidden were not collected.",
+        )
 
     # -- recaps ------------------------------------------------------------------------------
     async def recap_preview(self, slug: str) -> RecapPreview | ControlResult:

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.chat import ChatSpec, QuestionSet
-from chatbot.domain.flow import Flow, Notice, Post, Step
+from chatbot.domain.commands import ChatFacts, Command
+from chatbot.domain.flow import Flow, FlowState, Notice, Post, Step, StepKind
+from chatbot.domain.views import ControlResult
 from chatbot.hosting.collector import Collector
-from chatbot.hosting.commands import ModeratorCommands
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.render.chat_texts import TextMaker
 from chatbot.storage.tables import Occurrence
@@ -24,7 +25,7 @@ log = logging.getLogger("chatbot.runner")
 AUTH_RETRY = timedelta(minutes=5)
 
 
-class ChatRunner(ModeratorCommands):
+class ChatRunner:
     """Runs one chat occurrence: posts its steps when due and collects its posts."""
 
     def __init__(
@@ -40,6 +41,7 @@ class ChatRunner(ModeratorCommands):
         self.occurrence = occurrence
         self.lock = asyncio.Lock()
         self.texts = TextMaker(chat, qset, flow.start)
+        self.facts = ChatFacts(chat.hashtag, chat.timezone, self.texts.for_step)
         self._blocked_until: datetime | None = None
         self._wake = asyncio.Event()
         store = deps.store
@@ -78,7 +80,7 @@ class ChatRunner(ModeratorCommands):
         now = self.deps.clock.now()
         waits = [self.collector.seconds_to_next_poll(now)]
         step = self.flow.next_step()
-        if self.flow.status == "running" and step is not None:
+        if self.flow.status == FlowState.RUNNING and step is not None:
             waits.append((self.flow.due(step) - now).total_seconds())
         return max(0.05, min(waits))
 
@@ -123,11 +125,23 @@ class ChatRunner(ModeratorCommands):
         it has been read."""
         until = self.occurrence.collect_until
         return (
-            self.flow.status == "ended"
+            self.flow.status == FlowState.ENDED
             and until is not None
             and self.deps.clock.now() >= until
             and self.collector.backlog is None
         )
+
+    # -- moderators' commands ----------------------------------------------------
+    async def command(self, command: Command) -> ControlResult:
+        """Apply a moderator's command to the flow; save it, post what became due at once,
+        and wake the loop so the new timing takes effect."""
+        async with self.lock:
+            result = self.flow.handle(command, self.deps.clock.now(), self.facts)
+            if result.ok:
+                self.save()
+                await self._advance()
+        self.wake()
+        return result
 
     # -- posting ---------------------------------------------------------------
     async def advance(self) -> None:
@@ -150,7 +164,7 @@ class ChatRunner(ModeratorCommands):
 
     def bot_key(self, step: Step) -> str:
         """The idempotency key of a step's post: 'q3' for the third question posted."""
-        return f"q{step.number}" if step.kind == "question" else step.key
+        return f"q{step.number}" if step.kind == StepKind.QUESTION else step.key
 
     async def _publish(self, action: Post, now: datetime) -> bool:
         step, deps = action.step, self.deps
@@ -180,13 +194,13 @@ class ChatRunner(ModeratorCommands):
         return True
 
     async def _after_post(self, step: Step, post_id: int | None, text: str, now: datetime) -> None:
-        if step.kind == "question" and post_id:
+        if step.kind == StepKind.QUESTION and post_id:
             self.collector.assigner.add_question_post(post_id, step.number)
             url = f"https://x.com/{self.chat.host}/status/{post_id}"
             await self.deps.moderators.question_posted(
                 occurrence_id=self.occurrence_id, number=step.number, text=text, url=url
             )
-        if step.kind == "closing":
+        if step.kind == StepKind.CLOSING:
             self.close(now)
 
     def close(self, now: datetime) -> None:
@@ -204,7 +218,7 @@ class ChatRunner(ModeratorCommands):
     def save(self) -> None:
         """Persist the flow, so a restart resumes exactly here."""
         # "ended" is set by close(), once the closing post is out.
-        state = self.flow.status if self.flow.status != "ended" else self.occurrence.state
+        state = self.flow.status if self.flow.status != FlowState.ENDED else self.occurrence.state
         self.occurrence = self.deps.store.update_occurrence(
             self.occurrence_id, state=state, flow=self.flow.to_json()
         )
