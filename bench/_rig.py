@@ -40,8 +40,9 @@ from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.usage import TaggedMeter, UsageRecorder
 from chatbot.ports import Clock
 from chatbot.simulation import ANSWERS, CHATTER, LABELS, REPLIES
+from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.engine import make_engine, upgrade
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 from chatbot.x.meter import Meter
 from chatbot.x.retry import RetryPolicy
@@ -72,11 +73,11 @@ def parse_start(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def temp_store(folder: Path) -> ChatStore:
+def temp_store(folder: Path) -> Repository:
     """A fresh, fully migrated SQLite database in ``folder``."""
     engine = make_engine(f"sqlite:///{folder / 'chatbot.db'}")
     upgrade(engine)
-    return ChatStore(engine)
+    return Repository(engine)
 
 
 async def start_emulator(
@@ -142,7 +143,7 @@ class NullModerators:
 
 def make_deps(
     *,
-    store: ChatStore,
+    store: Repository,
     base_url: str,
     clock: Clock,
     sleep: Callable[[float], Any] | None = None,
@@ -153,15 +154,16 @@ def make_deps(
     """
     meter = TaggedMeter()
     x = make_client(base_url, now=clock.now, meter=meter, sleep=sleep)
-    usage = UsageRecorder(store, meter)
+    chat_store = SqlChatStore(store)
+    usage = UsageRecorder(chat_store, meter)
     return RunnerDeps(
-        store=store,
+        store=chat_store,
         x=x,
         moderators=NullModerators(),
         clock=clock,
         host_user=XUser(HOST_USER_ID, HOST_USERNAME),
         usage=usage,
-        publisher=Publisher(store=store, x=x, usage=usage),
+        publisher=Publisher(store=chat_store, x=x, usage=usage),
         poll_seconds=15,
     )
 

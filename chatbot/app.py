@@ -29,10 +29,11 @@ from chatbot.ports import Clock, XAuthError, XError
 from chatbot.scheduling import ChatScheduler
 from chatbot.settings import Settings
 from chatbot.storage.audit import StoreAuditLog
+from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.discord_threads import StoreThreadStore
 from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.leader import leadership_for
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 
 log = logging.getLogger("chatbot.app")
@@ -42,11 +43,11 @@ class SetupError(Exception):
     """The bot cannot start as configured; the message says what to fix."""
 
 
-def open_store(database_url: str) -> ChatStore:
+def open_store(database_url: str) -> Repository:
     """Connect to the database and bring its schema up to date."""
     engine = make_engine(database_url)
     upgrade(engine)
-    return ChatStore(engine)
+    return Repository(engine)
 
 
 def load_chats(settings: Settings) -> Catalog:
@@ -100,7 +101,7 @@ def wire(
     settings: Settings,
     *,
     catalog: Catalog,
-    store: ChatStore,
+    store: Repository,
     x: TweepyXClient,
     meter: TaggedMeter,
     host_user: XUser,
@@ -109,20 +110,25 @@ def wire(
     discord_retry_max_delay: float = 60.0,
 ) -> Hosting:
     """Build the host, its recap service, its controls and (with a token) the Discord bot."""
-    usage = UsageRecorder(store, meter)
+    chat_store = SqlChatStore(store)
+    usage = UsageRecorder(chat_store, meter)
     moderators = LoggedModerators()
     deps = RunnerDeps(
-        store=store,
+        store=chat_store,
         x=x,
         moderators=moderators,
         clock=clock,
         host_user=host_user,
         usage=usage,
-        publisher=Publisher(store=store, x=x, usage=usage),
+        publisher=Publisher(store=chat_store, x=x, usage=usage),
         poll_seconds=settings.poll_seconds,
     )
     recaps = RecapService(
-        catalog=catalog, deps=deps, out_dir=settings.recaps, prices=settings.prices
+        catalog=catalog,
+        deps=deps,
+        records=store,
+        out_dir=settings.recaps,
+        prices=settings.prices,
     )
 
     async def finished(runner: ChatRunner) -> None:
@@ -157,7 +163,7 @@ async def start(hosting: Hosting, *, schedule: bool = True) -> ChatScheduler | N
     if hosting.bot is not None:
         await hosting.bot.start()
     await hosting.host.resume_all()
-    hosting.recaps.resume_pending()
+    await hosting.recaps.resume_pending()
     if not schedule:
         return None
     scheduler = ChatScheduler(hosting.host)
@@ -166,13 +172,14 @@ async def start(hosting: Hosting, *, schedule: bool = True) -> ChatScheduler | N
 
 
 async def stop(hosting: Hosting, scheduler: ChatScheduler | None) -> None:
-    """Stop firing jobs, stop the chats (their state is saved), disconnect."""
+    """Stop firing jobs, stop the chats (their state is saved), disconnect, finish writes."""
     if scheduler is not None:
         scheduler.shutdown()
     await hosting.host.stop()
     await hosting.recaps.stop()
     if hosting.bot is not None:
         await hosting.bot.close()
+    await hosting.deps.store.close()
 
 
 async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) -> int:

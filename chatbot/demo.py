@@ -19,6 +19,7 @@ from typing import TextIO
 from chatbot.app import load_chats, open_store, start, stop, wire
 from chatbot.clock import AcceleratedClock
 from chatbot.domain.chat import ChatSpec
+from chatbot.domain.occurrence import RecapState
 from chatbot.domain.posts import XUser
 from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
 from chatbot.hosting.recap_service import RecapService
@@ -54,7 +55,8 @@ class Progress:
         self.live = out.isatty()
         self.shown: set[str] = set()
 
-    def update(self) -> None:
+    async def update(self) -> None:
+        """Print the posts made since the last update; redraw the bar."""
         runner = self.runner
         for step in runner.flow.steps:
             if step.status == "posted" and step.key not in self.shown:
@@ -63,15 +65,16 @@ class Progress:
                 minute = (step.posted_at or runner.flow.start) - runner.flow.start
                 self.say(f"  +{int(minute.total_seconds() // 60):2d} min  {text[:110]}")
         if self.live:
-            self.out.write("\r" + self.bar())
+            posts, people = await runner.deps.store.count_collected(runner.occurrence_id)
+            self.out.write("\r" + self.bar(posts, people))
             self.out.flush()
 
-    def bar(self) -> str:
+    def bar(self, posts: int, people: int) -> str:
+        """The progress bar: time elapsed, the current question, what was collected."""
         flow, now = self.runner.flow, self.clock.now()
         span = (flow.end - flow.start).total_seconds()
         done = min(max((now - flow.start).total_seconds() / span, 0.0), 1.0)
         filled = int(done * BAR)
-        posts, people = self.runner.deps.store.count_collected(self.runner.occurrence_id)
         question = f"Q{flow.current_question}" if flow.current_question else "welcome"
         return (
             f"  [{'#' * filled}{'.' * (BAR - filled)}] {int(done * 100):3d}%  {question:>7}  "
@@ -139,20 +142,20 @@ async def run_demo(
         crowd_task = asyncio.create_task(_crowd(crowd, runner, clock))
         hidden = False
         while chat.slug in hosting.host.runners:
-            progress.update()
+            await progress.update()
             if not hidden and runner.flow.current_question >= 2:
                 # A moderator spots the spammer and hides them, as one would from Discord.
                 result = await hosting.control.hide(SPAMMER[0])
                 progress.say(f"  [moderator] /chat hide @{SPAMMER[0]}: {result.message}")
                 hidden = True
             await asyncio.sleep(0.2)
-        progress.update()
+        await progress.update()
         crowd_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await crowd_task
         print("\n  Chat closed; collecting late answers is done. Building the recap…", file=out)
         await hosting.recaps.wait_idle()
-        return _report(hosting.recaps, chat, runner, out)
+        return await _report(hosting.recaps, chat, runner, out)
     finally:
         await stop(hosting, None)
         await x.close()
@@ -167,11 +170,11 @@ async def _crowd(crowd: Crowd, runner: ChatRunner, clock: AcceleratedClock) -> N
         await clock.sleep(20)
 
 
-def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out: TextIO) -> int:
+async def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out: TextIO) -> int:
     store = runner.deps.store
-    occurrence = store.get_occurrence(runner.occurrence_id)
+    occurrence = await store.get_occurrence(runner.occurrence_id)
     assert occurrence is not None
-    posts = [p for p in store.bot_posts(runner.occurrence_id) if p.key.startswith("recap-")]
+    posts = [p for p in await store.bot_posts(runner.occurrence_id) if p.key.startswith("recap-")]
     folder = recaps.out_dir / chat.slug / occurrence.local_date
     print(f"\nRecap thread posted on the emulator ({len(posts)} posts):\n", file=out)
     for post in sorted(posts, key=lambda p: int(p.key.split("-")[1])):
@@ -179,5 +182,5 @@ def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out: TextI
     print("Recap files:", file=out)
     for name in ("recap.md", "recap.html", "posts.csv", "activity.png"):
         print(f"  {folder / name}", file=out)
-    print(f"\n{recaps.cost_line(occurrence)}", file=out)
-    return 0 if occurrence.recap_state == "published" else 1
+    print(f"\n{await recaps.cost_line(occurrence.id)}", file=out)
+    return 0 if occurrence.recap_state == RecapState.PUBLISHED else 1

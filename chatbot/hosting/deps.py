@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from chatbot.domain.posts import XUser
 from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.usage import UsageRecorder
-from chatbot.ports import Clock, ModeratorChannel, XClient
-from chatbot.storage.repository import ChatStore
+from chatbot.ports import ChatStore, Clock, ModeratorChannel, XClient
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ logic lives here beyond choosing which chat a command is for.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from chatbot.catalog import Catalog
@@ -22,6 +23,8 @@ from chatbot.domain.commands import (
     Skip,
     clean_handle,
 )
+from chatbot.domain.flow import FlowState
+from chatbot.domain.occurrence import RecapState, ScheduleOverride
 from chatbot.domain.recurrence import local_date, next_occurrences
 from chatbot.domain.views import ControlResult, HostStatus, LiveChat, RecapPreview, UpcomingChat
 from chatbot.hosting.host import Host
@@ -29,9 +32,9 @@ from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
 
 RECAP_STATUS = {
-    "awaiting_approval": "awaiting approval",
-    "approved": "approved, not yet posted",
-    "published": "published",
+    RecapState.AWAITING: "awaiting approval",
+    RecapState.APPROVED: "approved, not yet posted",
+    RecapState.PUBLISHED: "published",
 }
 
 
@@ -86,24 +89,24 @@ class HostControl:
     # -- status --------------------------------------------------------------------------
     async def status(self) -> HostStatus:
         """The live chats and the upcoming ones."""
-        live = [self._live_chat(r) for r in self.host.runners.values()]
+        live = [await self._live_chat(r) for r in list(self.host.runners.values())]
         return HostStatus(live=live, upcoming=await self.schedule_list())
 
-    def _live_chat(self, runner: ChatRunner) -> LiveChat:
+    async def _live_chat(self, runner: ChatRunner) -> LiveChat:
         flow = runner.flow
         posted = flow.posted_questions()
         step = flow.next_step()
-        posts, people = self.host.deps.store.count_collected(runner.occurrence_id)
+        posts, people = await self.host.deps.store.count_collected(runner.occurrence_id)
         return LiveChat(
             slug=runner.chat.slug,
             hashtag=runner.chat.hashtag,
             title=runner.qset.title,
-            state="closing" if flow.status == "ended" else flow.status,
+            state="closing" if flow.status == FlowState.ENDED else flow.status,
             current_question=flow.current_question,
             question_count=len(runner.qset.questions) + flow.asks,
             current_question_text=runner.texts.for_step(posted[-1]) if posted else "",
             next_step=flow.describe(step) if step else "nothing (collecting late answers)",
-            next_step_at=flow.due(step) if step and flow.status == "running" else None,
+            next_step_at=flow.due(step) if step and flow.status == FlowState.RUNNING else None,
             ends_at=flow.end,
             posts_collected=posts,
             participants=people,
@@ -161,7 +164,7 @@ class HostControl:
             return chat
         name = clean_handle(handle)
         deps = self.host.deps
-        deps.store.hide_user(
+        await deps.store.hide_user(
             chat_slug=chat.slug, username=name, by="moderator", now=deps.clock.now()
         )
         if (runner := self.host.runners.get(chat.slug)) is not None:
@@ -174,7 +177,7 @@ class HostControl:
         if isinstance(chat, ControlResult):
             return chat
         name = clean_handle(handle)
-        if not self.host.deps.store.unhide_user(chat_slug=chat.slug, username=name):
+        if not await self.host.deps.store.unhide_user(chat_slug=chat.slug, username=name):
             return ControlResult(False, f"@{name} was not hidden.")
         if (runner := self.host.runners.get(chat.slug)) is not None:
             runner.collector.show(name)
@@ -190,7 +193,7 @@ class HostControl:
         chat = self._chat(slug)
         if isinstance(chat, ControlResult):
             return chat
-        occurrence = self.recaps.occurrence(chat.slug)
+        occurrence = await self.recaps.occurrence(chat.slug)
         if occurrence is None:
             return ControlResult(False, f"{chat.hashtag} has not run yet: no recap to show.")
         recap = await self.recaps.build(chat, occurrence)
@@ -207,10 +210,10 @@ class HostControl:
         chat = self._chat(slug)
         if isinstance(chat, ControlResult):
             return chat
-        occurrence = self.recaps.occurrence(chat.slug)
+        occurrence = await self.recaps.occurrence(chat.slug)
         if occurrence is None:
             return ControlResult(False, f"{chat.hashtag} has not run yet: no recap to publish.")
-        if occurrence.recap_state == "published":
+        if occurrence.recap_state == RecapState.PUBLISHED:
             return ControlResult(False, f"The {occurrence.local_date} recap is already on X.")
         return await self.recaps.publish(chat, occurrence)
 
@@ -223,7 +226,7 @@ class HostControl:
             starts = next_occurrences(chat, now, 1)
             if not starts:
                 continue
-            state = self.host.deps.store.schedule_state(chat.slug)
+            state = await self.host.deps.store.schedule_state(chat.slug)
             upcoming.append(
                 UpcomingChat(
                     slug=chat.slug,
@@ -245,8 +248,9 @@ class HostControl:
         starts = next_occurrences(chat, self.host.deps.clock.now(), 1)
         if not starts:
             return ControlResult(False, f"{chat.hashtag} has no upcoming occurrence.")
-        day = local_date(chat, starts[0])
-        self.host.deps.store.set_schedule_state(chat.slug, skip_date=day)
+        store = self.host.deps.store
+        override = await store.schedule_state(chat.slug)
+        await store.save_schedule_state(replace(override, skip_date=local_date(chat, starts[0])))
         when = starts[0].astimezone(ZoneInfo(chat.timezone)).strftime("%a %d %b %H:%M %Z")
         return ControlResult(
             True, f"{chat.hashtag} on {when} will be skipped (`/schedule resume` undoes it)."
@@ -257,7 +261,8 @@ class HostControl:
         chat = self._chat(slug)
         if isinstance(chat, ControlResult):
             return chat
-        self.host.deps.store.set_schedule_state(chat.slug, paused=True)
+        store = self.host.deps.store
+        await store.save_schedule_state(replace(await store.schedule_state(chat.slug), paused=True))
         live = " The live chat carries on." if chat.slug in self.host.runners else ""
         return ControlResult(True, f"{chat.hashtag} is paused: no chats until resumed.{live}")
 
@@ -266,5 +271,5 @@ class HostControl:
         chat = self._chat(slug)
         if isinstance(chat, ControlResult):
             return chat
-        self.host.deps.store.set_schedule_state(chat.slug, paused=False, skip_date=None)
+        await self.host.deps.store.save_schedule_state(ScheduleOverride(chat.slug))
         return ControlResult(True, f"{chat.hashtag} is scheduled again.")

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from chatbot.storage.repository import ChatStore
+from chatbot.ports import ChatStore
+from chatbot.recap.model import Usage
 from chatbot.x.meter import Meter
 
 T = TypeVar("T")
@@ -72,18 +73,20 @@ class UsageRecorder:
             return await call
         finally:
             _current.reset(token)
-            self.flush(occurrence_id)
+            await self.flush(occurrence_id)
 
-    def flush(self, occurrence_id: int) -> None:
+    async def flush(self, occurrence_id: int) -> None:
         """Write the occurrence's counts not yet written."""
         if self.meter is None:
             return
         counts = self.meter.pending.pop(occurrence_id, None)
         if counts and (counts.requests or counts.posts_read or counts.posts_created):
-            self.store.add_usage(
+            await self.store.add_usage(
                 occurrence_id,
-                requests=counts.requests,
-                posts_read=counts.posts_read,
-                posts_created=counts.posts_created,
-                posts_with_url=counts.posts_with_url,
+                Usage(
+                    requests=counts.requests,
+                    posts_read=counts.posts_read,
+                    posts_created=counts.posts_created,
+                    posts_with_url=counts.posts_with_url,
+                ),
             )

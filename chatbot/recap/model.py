@@ -1,6 +1,7 @@
 """Plain data a recap is built from: one chat's posts, people, questions and X usage.
 
-Loaded from the database (``chatbot.recap.load``) or straight from X
+Loaded from the database (the store hands out a ``StoredChat``, which
+``chatbot.recap.load`` turns into a ``ChatRecord``) or straight from X
 (``chatbot.recap.transcript``); every function that computes or renders a
 recap takes only these objects.
 """
@@ -92,3 +93,17 @@ class ChatRecord:
     usage: Usage = field(default_factory=Usage)
     knows_history: bool = True  # False when new vs returning is unknown (transcript)
     hidden: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChat:
+    """An occurrence as the database keeps it, before hidden users are left out."""
+
+    hashtag: str
+    local_date: str
+    posts: list[ChatPost]  # participants' posts, oldest first, with the questions they answer
+    host_posts: list[ChatPost]  # the host account's own posts, oldest first
+    people: dict[int, Person]  # every author of ``posts``, by user id
+    sent_questions: dict[int, datetime]  # when the bot's own Q1…Qn went out
+    hidden: frozenset[str] = frozenset()  # lower-case handles hidden from this chat
+    usage: Usage = field(default_factory=Usage)
