@@ -45,9 +45,9 @@ from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.posts import XPost
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.hosting.host import Host
+from chatbot.hosting.recap_publishing import refresh_metrics
 from chatbot.hosting.runner import ChatRunner
 from chatbot.recap import build_recap
-from chatbot.recap.publish import refresh_metrics
 
 POLL = timedelta(seconds=15)
 RECAP_STEPS = (

@@ -7,15 +7,10 @@ layer calls them too, for its early private refusal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
 from chatbot.render.posts import question_text
-
-if TYPE_CHECKING:
-    from chatbot.domain.flow import Step
 
 EXTEND_MIN, EXTEND_MAX = 1, 60  # minutes a moderator may add at once
 
@@ -60,15 +55,6 @@ class End:
 
 
 Command = NextNow | Pause | Resume | Skip | Extend | Ask | End
-
-
-@dataclass(frozen=True, slots=True)
-class ChatFacts:
-    """What the answer to a command names: the chat's hashtag, its zone, a step's text."""
-
-    hashtag: str
-    timezone: str
-    step_text: Callable[[Step], str]
 
 
 def extend_refusal(minutes: int) -> str | None:

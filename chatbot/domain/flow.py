@@ -12,6 +12,7 @@ leave no gap and an ad-hoc question takes the next number.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -20,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from chatbot.domain.commands import (
     Ask,
-    ChatFacts,
     Command,
     End,
     Extend,
@@ -107,6 +107,15 @@ class Notice:
 
 
 Action = Post | Notice
+
+
+@dataclass(frozen=True)
+class ChatFacts:
+    """What the answer to a moderator's command names: the hashtag, the zone, a step's text."""
+
+    hashtag: str
+    timezone: str
+    step_text: Callable[[Step], str]
 
 
 @dataclass

@@ -13,15 +13,15 @@ from chatbot.domain.chat import ChatSpec
 from chatbot.domain.occurrence import HELD_STATES, Occurrence, OccurrenceState, RecapState
 from chatbot.domain.views import ControlResult
 from chatbot.hosting.deps import RunnerDeps
-from chatbot.ports import XError
-from chatbot.recap import Prices, Recap, build_recap
-from chatbot.recap.build import RecapStore
-from chatbot.recap.publish import (
+from chatbot.hosting.recap_publishing import (
     RecapNotApprovedError,
     approve_recap,
     publish_recap,
     refresh_metrics,
 )
+from chatbot.ports import XError
+from chatbot.recap import Prices, Recap, build_recap
+from chatbot.recap.build import RecapStore
 from chatbot.recap.stats import cost_dollars
 
 log = logging.getLogger("chatbot.recaps")
@@ -158,11 +158,10 @@ class RecapService:
                 occurrence.id,
                 publish_recap(
                     deps.store,
-                    deps.x,
+                    deps.publisher,
                     recap,
                     now=deps.clock.now(),
                     reply_to=closing.x_post_id if closing else None,
-                    publisher=deps.publisher,
                 ),
             )
         except RecapNotApprovedError as exc:

@@ -12,8 +12,8 @@ import logging
 from datetime import datetime, timedelta
 
 from chatbot.domain.chat import ChatSpec, QuestionSet
-from chatbot.domain.commands import ChatFacts, Command
-from chatbot.domain.flow import Flow, FlowState, Notice, Post, Step, StepKind
+from chatbot.domain.commands import Command
+from chatbot.domain.flow import ChatFacts, Flow, FlowState, Notice, Post, Step, StepKind
 from chatbot.domain.occurrence import Occurrence
 from chatbot.domain.views import ControlResult
 from chatbot.hosting.collector import Collector

@@ -3,7 +3,7 @@
 Public API: ``build_recap`` and ``write_recap`` (``chatbot.recap.build``),
 ``build_transcript_from_x`` (``chatbot.recap.transcript``); plain data in
 ``chatbot.recap.model``. Publishing a recap on X is the host's
-(``chatbot.recap.publish``).
+(``chatbot.hosting.recap_publishing``).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from chatbot.domain.commands import Ask, ChatFacts, End, Extend, NextNow, Pause, Resume, Skip
-from chatbot.domain.flow import Flow, FlowState, Notice, Post, Step, StepStatus
+from chatbot.domain.commands import Ask, End, Extend, NextNow, Pause, Resume, Skip
+from chatbot.domain.flow import ChatFacts, Flow, FlowState, Notice, Post, Step, StepStatus
 
 T0 = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 FACTS = ChatFacts("#SMBchat", "America/New_York", lambda step: f"text of {step.key}")

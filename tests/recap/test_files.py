@@ -10,7 +10,7 @@ import pytest
 
 from chatbot.recap import build_recap
 from chatbot.recap.build import Recap
-from chatbot.recap.publish import mentions_in
+from chatbot.recap.thread import mentions_in
 from chatbot.render.length import weighted_length
 from chatbot.storage.repository import Repository
 from tests.recap.world import WEEK1, WEEK2, ChatWorld, chat_spec, question_set, user

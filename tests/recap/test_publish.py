@@ -1,4 +1,4 @@
-"""Publishing the recap thread through the real X adapter to the local emulator."""
+"""Publishing the recap thread (the host's job) through the real X adapter to the emulator."""
 
 from __future__ import annotations
 
@@ -11,14 +11,17 @@ import pytest
 
 from chatbot.domain.posts import XPost
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
-from chatbot.recap import build_recap
-from chatbot.recap.build import Recap
-from chatbot.recap.publish import (
+from chatbot.hosting.publisher import Publisher
+from chatbot.hosting.recap_publishing import (
     RecapNotApprovedError,
     approve_recap,
     publish_recap,
     refresh_metrics,
 )
+from chatbot.hosting.usage import UsageRecorder
+from chatbot.ports import XClient
+from chatbot.recap import build_recap
+from chatbot.recap.build import Recap
 from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
@@ -65,6 +68,11 @@ def small_chat(store: Repository, tmp_path: Path, **options: object) -> Recap:
     return build_recap(store, chat, question_set(2), w.occurrence_id, out_dir=tmp_path)
 
 
+def publisher(port: SqlChatStore, x: XClient) -> Publisher:
+    """The publisher of one process (a restart makes a new one)."""
+    return Publisher(store=port, x=x, usage=UsageRecorder(port, None))
+
+
 def host_posts(emulator: XEmulator) -> list[Any]:
     return sorted(
         (p for p in emulator.state.store.posts.values() if p.author_id == HOST_USER_ID),
@@ -84,7 +92,8 @@ async def test_publish_resumes_after_a_restart_without_posting_twice(
     assert len(recap.posts) >= 4
     port = SqlChatStore(store)
     with pytest.raises(SimulatedCrash):
-        await publish_recap(port, CrashingX(x, crash_on=3, after_send=after_send), recap, now=NOW)
+        crashing = CrashingX(x, crash_on=3, after_send=after_send)
+        await publish_recap(port, publisher(port, crashing), recap, now=NOW)
     assert recap.occurrence_id is not None
     states = {p.key: p.state for p in store.bot_posts(recap.occurrence_id)}
     assert states["recap-1"] == states["recap-2"] == "sent"
@@ -92,9 +101,9 @@ async def test_publish_resumes_after_a_restart_without_posting_twice(
 
     restarted = make_client(emulator)  # a new process: a new client, the same database
     try:
-        ids = await publish_recap(port, restarted, recap, now=NOW)
+        ids = await publish_recap(port, publisher(port, restarted), recap, now=NOW)
         before = emulator.request_counts().get("POST /2/tweets", 0)
-        again = await publish_recap(port, restarted, recap, now=NOW)
+        again = await publish_recap(port, publisher(port, restarted), recap, now=NOW)
     finally:
         await restarted.close()
 
@@ -120,10 +129,10 @@ async def test_approval_is_required_when_the_chat_asks_for_it(
     assert recap.state == "awaiting_approval" and recap.occurrence_id is not None
     port = SqlChatStore(store)
     with pytest.raises(RecapNotApprovedError):
-        await publish_recap(port, x, recap, now=NOW)
+        await publish_recap(port, publisher(port, x), recap, now=NOW)
     assert host_posts(emulator) == []
     assert await approve_recap(port, recap.occurrence_id) == "approved"
-    ids = await publish_recap(port, x, recap, now=NOW)
+    ids = await publish_recap(port, publisher(port, x), recap, now=NOW)
     assert len(ids) == len(recap.posts)
     assert await approve_recap(port, recap.occurrence_id) == "published"
 

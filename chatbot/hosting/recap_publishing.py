@@ -1,4 +1,4 @@
-"""Refresh metrics once after a chat, approve a recap, and post it idempotently."""
+"""Publishing a built recap: refresh metrics once, approve it, post its thread once."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from datetime import datetime
 
 from chatbot.domain.occurrence import RecapState
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.usage import UsageRecorder
 from chatbot.ports import ChatStore, XClient, XError
 from chatbot.recap.build import Recap
-from chatbot.render.threads import is_mention
 
 
 class RecapNotApprovedError(Exception):
@@ -37,12 +35,11 @@ async def approve_recap(store: ChatStore, occurrence_id: int) -> RecapState:
 
 async def publish_recap(
     store: ChatStore,
-    x: XClient,
+    publisher: Publisher,
     recap: Recap,
     *,
     now: datetime,
     reply_to: int | None = None,
-    publisher: Publisher | None = None,
 ) -> list[int]:
     """Post the recap thread as a reply chain (chart on the first post); return X ids.
 
@@ -58,12 +55,9 @@ async def publish_recap(
     occ = await store.get_occurrence(occ_id)
     if occ is None:
         raise KeyError(f"no occurrence {occ_id}")
-    if recap.require_approval and occ.recap_state not in (
-        RecapState.APPROVED,
-        RecapState.PUBLISHED,
-    ):
+    done = (RecapState.APPROVED, RecapState.PUBLISHED)
+    if recap.require_approval and occ.recap_state not in done:
         raise RecapNotApprovedError(f"recap of occurrence {occ_id} is {occ.recap_state}")
-    publisher = publisher or Publisher(store=store, x=x, usage=UsageRecorder(store, None))
     ids: list[int] = []
     previous = reply_to
     for i, text in enumerate(recap.posts, start=1):
@@ -84,8 +78,3 @@ async def publish_recap(
         previous = result.post_id
     await store.set_recap_state(occ_id, RecapState.PUBLISHED)
     return ids
-
-
-def mentions_in(posts: list[str]) -> list[str]:
-    """Every @handle the posts name, in order (for checks and previews)."""
-    return [w.rstrip(".,:;!?)”") for p in posts for w in p.split() if is_mention(w)]
