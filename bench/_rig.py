@@ -37,14 +37,13 @@ from chatbot.domain.views import MirroredAnswer
 from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.usage import TaggedMeter, UsageRecorder
-from chatbot.ports import Clock
+from chatbot.hosting.usage import UsageLedger
+from chatbot.ports import Clock, XMeter
 from chatbot.simulation import ANSWERS, CHATTER, LABELS, REPLIES
 from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
-from chatbot.x.meter import Meter
 from chatbot.x.retry import RetryPolicy
 from tests.clock import ManualClock  # noqa: F401  (the scripts take it from here)
 
@@ -102,7 +101,7 @@ def make_client(
     base_url: str,
     *,
     now: Callable[[], datetime],
-    meter: Meter | None = None,
+    meter: XMeter | None = None,
     sleep: Callable[[float], Any] | None = None,
 ) -> TweepyXClient:
     """A real tweepy client to the emulator at ``base_url``, signed in as the host account."""
@@ -152,10 +151,9 @@ def make_deps(
 
     ``sleep`` is how X rate-limit waits pass (none on a manual clock).
     """
-    meter = TaggedMeter()
-    x = make_client(base_url, now=clock.now, meter=meter, sleep=sleep)
     chat_store = SqlChatStore(store)
-    usage = UsageRecorder(chat_store, meter)
+    usage = UsageLedger(chat_store)
+    x = make_client(base_url, now=clock.now, meter=usage, sleep=sleep)
     return RunnerDeps(
         store=chat_store,
         x=x,

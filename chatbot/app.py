@@ -24,8 +24,8 @@ from chatbot.hosting.notices import LoggedModerators
 from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
-from chatbot.hosting.usage import TaggedMeter, UsageRecorder
-from chatbot.ports import Clock, XAuthError, XError
+from chatbot.hosting.usage import UsageLedger
+from chatbot.ports import Clock, XAuthError, XError, XMeter
 from chatbot.scheduling import ChatScheduler
 from chatbot.settings import Settings
 from chatbot.storage.audit import StoreAuditLog
@@ -61,7 +61,7 @@ def load_chats(settings: Settings) -> Catalog:
 
 
 def x_client(
-    settings: Settings, meter: TaggedMeter, now: Callable[[], datetime] | None = None
+    settings: Settings, meter: XMeter, now: Callable[[], datetime] | None = None
 ) -> TweepyXClient:
     """The tweepy client from the X credentials in the settings."""
     if not settings.has_x_credentials:
@@ -101,32 +101,33 @@ def wire(
     settings: Settings,
     *,
     catalog: Catalog,
-    store: Repository,
+    store: SqlChatStore,
     x: TweepyXClient,
-    meter: TaggedMeter,
+    usage: UsageLedger,
     host_user: XUser,
     clock: Clock,
     discord_endpoints: tuple[str, str] | None = None,
     discord_retry_max_delay: float = 60.0,
 ) -> Hosting:
-    """Build the host, its recap service, its controls and (with a token) the Discord bot."""
-    chat_store = SqlChatStore(store)
-    usage = UsageRecorder(chat_store, meter)
+    """Build the host, its recap service, its controls and (with a token) the Discord bot.
+
+    ``usage`` is the meter ``x`` counts into; both write through ``store``.
+    """
     moderators = LoggedModerators()
     deps = RunnerDeps(
-        store=chat_store,
+        store=store,
         x=x,
         moderators=moderators,
         clock=clock,
         host_user=host_user,
         usage=usage,
-        publisher=Publisher(store=chat_store, x=x, usage=usage),
+        publisher=Publisher(store=store, x=x, usage=usage),
         poll_seconds=settings.poll_seconds,
     )
     recaps = RecapService(
         catalog=catalog,
         deps=deps,
-        records=store,
+        records=store.repository,
         out_dir=settings.recaps,
         prices=settings.prices,
     )
@@ -146,11 +147,11 @@ def wire(
             channel_id=settings.discord_channel_id,
             moderator_roles=settings.moderator_roles,
             control=control,
-            audit=StoreAuditLog(store, now=clock.now),
+            audit=StoreAuditLog(store.repository, now=clock.now),
             api_base=api_base,
             gateway_url=gateway,
             retry_max_delay=discord_retry_max_delay,
-            thread_store=StoreThreadStore(store),
+            thread_store=StoreThreadStore(store.repository),
         )
         moderators.inner = hosting.bot.channel
     elif token:
@@ -192,9 +193,9 @@ async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) ->
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop_event.set)
     catalog = load_chats(settings)
-    store = await asyncio.to_thread(open_store, settings.database)
-    meter = TaggedMeter()
-    x = x_client(settings, meter)
+    store = SqlChatStore(await asyncio.to_thread(open_store, settings.database))
+    usage = UsageLedger(store)
+    x = x_client(settings, usage)
     leadership = leadership_for(settings.database)
     try:
         log.info("Waiting to lead: %s", leadership.describe())
@@ -212,7 +213,7 @@ async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) ->
             catalog=catalog,
             store=store,
             x=x,
-            meter=meter,
+            usage=usage,
             host_user=me,
             clock=SystemClock(),
         )

@@ -24,9 +24,10 @@ from chatbot.domain.posts import XUser
 from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
-from chatbot.hosting.usage import TaggedMeter
+from chatbot.hosting.usage import UsageLedger
 from chatbot.settings import Settings
 from chatbot.simulation import SPAMMER, Crowd
+from chatbot.storage.chat_store import SqlChatStore
 from chatbot.x.client import TweepyXClient
 
 BAR = 30
@@ -106,17 +107,17 @@ async def run_demo(
     catalog.chats = {chat.slug: chat}
     clock = AcceleratedClock(datetime.now(UTC).replace(microsecond=0), speed)
     settings = settings.model_copy(update={"database_url": fresh_database(settings.data_dir)})
-    store = await asyncio.to_thread(open_store, settings.database)
+    store = SqlChatStore(await asyncio.to_thread(open_store, settings.database))
     emulator = XEmulator(now=clock.now, end_time_min_age_seconds=0)
     await emulator.start("127.0.0.1", 0)
-    meter = TaggedMeter()
+    usage = UsageLedger(store)
     x = TweepyXClient(
         consumer_key="demo",
         consumer_secret="demo",
         access_token=f"{HOST_USER_ID}-demo",
         access_token_secret="demo",
         base_url=emulator.base_url,
-        meter=meter,
+        meter=usage,
         now=clock.now,
     )
     crowd = Crowd(emulator, chat.hashtag, HOST_USER_ID, seed=seed, size=people)
@@ -125,7 +126,7 @@ async def run_demo(
         catalog=catalog,
         store=store,
         x=x,
-        meter=meter,
+        usage=usage,
         host_user=XUser(HOST_USER_ID, HOST_USERNAME),
         clock=clock,
     )

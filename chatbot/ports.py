@@ -7,12 +7,13 @@ The core depends on these protocols only; adapters in ``chatbot.x``,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from chatbot.domain.answers import Assignment
+from chatbot.domain.cost import Usage
 from chatbot.domain.flow import Flow
 from chatbot.domain.occurrence import (
     BotPost,
@@ -29,9 +30,6 @@ from chatbot.domain.views import (
     RecapPreview,
     UpcomingChat,
 )
-
-if TYPE_CHECKING:
-    from chatbot.recap.model import Usage
 
 
 class XError(Exception):
@@ -92,6 +90,22 @@ class XClient(Protocol):
 
     async def find_own_post(self, text: str, *, since: datetime) -> int | None:
         """Return the id of the bot's own post with this text made since ``since``."""
+        ...
+
+
+class XMeter(Protocol):
+    """What the X adapter reports as it works; it counts, the host bills and prices."""
+
+    def record_request(self) -> None:
+        """One HTTP request was made (retries included)."""
+        ...
+
+    def record_read(self, post_ids: Iterable[int], *, at: datetime) -> None:
+        """A response returned these posts at ``at``."""
+        ...
+
+    def record_created(self, *, with_url: bool) -> None:
+        """One post was published (``with_url``: X prices it as a post with a link)."""
         ...
 
 

@@ -9,15 +9,16 @@ from typing import TextIO
 
 from chatbot.app import SetupError, load_chats, open_store, wire, x_client
 from chatbot.clock import SystemClock
+from chatbot.domain.cost import Prices, Usage, cost_dollars
 from chatbot.domain.occurrence import HELD_STATES
-from chatbot.hosting.usage import TaggedMeter
+from chatbot.hosting.usage import UsageLedger
 from chatbot.ports import XError
 from chatbot.recap import Recap, build_recap
-from chatbot.recap.stats import cost_dollars
 from chatbot.recap.transcript import build_transcript_from_x
 from chatbot.settings import Settings
+from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.repository import Repository
-from chatbot.x.meter import Prices
+from chatbot.x.meter import Meter
 
 
 def print_recap(recap: Recap, out: TextIO) -> None:
@@ -64,16 +65,17 @@ async def recap_command(
     if not publish:
         print("\nNothing was posted (add --publish to post the thread on X).", file=out)
         return 0
-    meter = TaggedMeter()
-    x = x_client(settings, meter)
+    chat_store = SqlChatStore(store)
+    usage = UsageLedger(chat_store)
+    x = x_client(settings, usage)
     try:
         me = await x.me()
         hosting = wire(
             settings,
             catalog=catalog,
-            store=store,
+            store=chat_store,
             x=x,
-            meter=meter,
+            usage=usage,
             host_user=me,
             clock=SystemClock(),
         )
@@ -103,7 +105,7 @@ async def transcript_command(
     if end <= start:
         raise SetupError("--end must be after --start")
     tag = hashtag if hashtag.startswith("#") else f"#{hashtag}"
-    meter = TaggedMeter()
+    meter = Meter()
     x = x_client(settings, meter)
     try:
         recap = await build_transcript_from_x(
@@ -120,9 +122,10 @@ async def transcript_command(
     finally:
         await x.close()
     print_recap(recap, out)
-    used = meter.snapshot()
+    # The pages of one search never repeat a post: each post returned is billed once.
+    used = Usage(requests=meter.requests, posts_read=meter.posts_returned)
     print(
-        f"\nRead {used.posts_billed} posts in {used.requests} requests "
+        f"\nRead {used.posts_read} posts in {used.requests} requests "
         f"(${used.cost(settings.prices)} on X).",
         file=out,
     )

@@ -9,7 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from chatbot.x.meter import Prices
+from chatbot.domain.cost import Prices
 
 
 class Settings(BaseSettings):

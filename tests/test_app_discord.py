@@ -22,8 +22,9 @@ from chatbot.catalog import Catalog
 from chatbot.discord_adapter import ModeratorBot
 from chatbot.domain.occurrence import Occurrence
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
-from chatbot.hosting.usage import TaggedMeter
+from chatbot.hosting.usage import UsageLedger
 from chatbot.settings import Settings, load_settings
+from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
@@ -171,14 +172,15 @@ async def launch(
 
     async def go(*, retry_max_delay: float = 60.0) -> App:
         settings = discord_settings(tmp_path)
-        meter = TaggedMeter()
-        x = make_x(emulator, clock, meter)
+        port = SqlChatStore(store)
+        usage = UsageLedger(port)
+        x = make_x(emulator, clock, usage)
         hosting = wire(
             settings,
             catalog=catalog,
-            store=store,
+            store=port,
             x=x,
-            meter=meter,
+            usage=usage,
             host_user=await x.me(),
             clock=clock,
             discord_endpoints=(fake_discord.api_base, fake_discord.gateway_url),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from chatbot.domain.posts import XUser
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.usage import UsageRecorder
+from chatbot.hosting.usage import UsageLedger
 from chatbot.ports import ChatStore, Clock, ModeratorChannel, XClient
 
 
@@ -19,6 +19,6 @@ class RunnerDeps:
     moderators: ModeratorChannel
     clock: Clock
     host_user: XUser
-    usage: UsageRecorder
+    usage: UsageLedger
     publisher: Publisher
     poll_seconds: float = 15.0

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from chatbot.domain.occurrence import PostState
-from chatbot.hosting.usage import UsageRecorder
+from chatbot.hosting.usage import UsageLedger
 from chatbot.ports import (
     ChatStore,
     XAuthError,
@@ -39,7 +39,7 @@ class Published:
 class Publisher:
     """Records each post as intended before sending it; reconciles intents left by a crash."""
 
-    def __init__(self, *, store: ChatStore, x: XClient, usage: UsageRecorder) -> None:
+    def __init__(self, *, store: ChatStore, x: XClient, usage: UsageLedger) -> None:
         self.store, self.x, self.usage = store, x, usage
         self._intended_here: set[tuple[int, str]] = set()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
+from chatbot.domain.cost import Prices, cost_dollars
 from chatbot.domain.occurrence import HELD_STATES, Occurrence, OccurrenceState, RecapState
 from chatbot.domain.views import ControlResult
 from chatbot.hosting.deps import RunnerDeps
@@ -20,9 +21,8 @@ from chatbot.hosting.recap_publishing import (
     refresh_metrics,
 )
 from chatbot.ports import XError
-from chatbot.recap import Prices, Recap, build_recap
+from chatbot.recap import Recap, build_recap
 from chatbot.recap.build import RecapStore
-from chatbot.recap.stats import cost_dollars
 
 log = logging.getLogger("chatbot.recaps")
 RESUME_WITHIN = timedelta(days=2)  # an older unpublished recap is left for a moderator

@@ -9,6 +9,5 @@ Public API: ``build_recap`` and ``write_recap`` (``chatbot.recap.build``),
 from __future__ import annotations
 
 from chatbot.recap.build import Recap, RecapFiles, build_recap, write_recap
-from chatbot.recap.model import Prices
 
-__all__ = ["Prices", "Recap", "RecapFiles", "build_recap", "write_recap"]
+__all__ = ["Recap", "RecapFiles", "build_recap", "write_recap"]

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Protocol
 
 from chatbot.domain.chat import ChatSpec, QuestionSet, RecapOptions
+from chatbot.domain.cost import Prices
 from chatbot.domain.occurrence import Occurrence, RecapState
 from chatbot.recap.chart import draw_activity
 from chatbot.recap.files import render_html, render_markdown, write_csv
 from chatbot.recap.load import RecordSource, load_record
-from chatbot.recap.model import ChatPost, ChatRecord, Prices
+from chatbot.recap.model import ChatPost, ChatRecord
 from chatbot.recap.stats import ChatStats, compute_stats, highlights
 from chatbot.recap.thread import compose_thread
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from chatbot.domain.cost import Usage
 from chatbot.domain.posts import Metrics
-from chatbot.x.meter import Prices as Prices  # the bot's one price table, re-exported here
 
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})\b")
 
@@ -65,16 +65,6 @@ class Person:
     name: str = ""
     followers: int = 0
     is_new: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """What the chat cost on X, in posts read and created."""
-
-    requests: int = 0
-    posts_read: int = 0
-    posts_created: int = 0  # includes the ones with a URL
-    posts_with_url: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from chatbot.domain.cost import Usage
 from chatbot.domain.flow import Flow, FlowState
 from chatbot.domain.occurrence import LIVE_STATES, Occurrence, OccurrenceState, RecapState
-from chatbot.recap.model import Usage
 from chatbot.storage import tables
 from chatbot.storage.base import StoreBase
 

@@ -16,7 +16,8 @@ from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.host import Host
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.usage import TaggedMeter, UsageRecorder
+from chatbot.hosting.usage import UsageLedger
+from chatbot.ports import XMeter
 from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
@@ -88,7 +89,7 @@ async def _no_sleep(_seconds: float) -> None:
     return None
 
 
-def make_x(emulator: XEmulator, clock: ManualClock, meter: TaggedMeter) -> TweepyXClient:
+def make_x(emulator: XEmulator, clock: ManualClock, meter: XMeter) -> TweepyXClient:
     """A real tweepy client to the emulator, as the host account."""
     return TweepyXClient(
         consumer_key="ck",
@@ -121,12 +122,11 @@ class Rig:
     ports: list[SqlChatStore] = field(default_factory=list)
 
     def new_host(self) -> Host:
-        meter = TaggedMeter()
-        x = make_x(self.emulator, self.clock, meter)
-        self.clients.append(x)
         store = SqlChatStore(self.store)
         self.ports.append(store)
-        usage = UsageRecorder(store, meter)
+        usage = UsageLedger(store)
+        x = make_x(self.emulator, self.clock, usage)
+        self.clients.append(x)
         deps = RunnerDeps(
             store=store,
             x=x,

@@ -18,7 +18,7 @@ from chatbot.hosting.recap_publishing import (
     publish_recap,
     refresh_metrics,
 )
-from chatbot.hosting.usage import UsageRecorder
+from chatbot.hosting.usage import UsageLedger
 from chatbot.ports import XClient
 from chatbot.recap import build_recap
 from chatbot.recap.build import Recap
@@ -70,7 +70,7 @@ def small_chat(store: Repository, tmp_path: Path, **options: object) -> Recap:
 
 def publisher(port: SqlChatStore, x: XClient) -> Publisher:
     """The publisher of one process (a restart makes a new one)."""
-    return Publisher(store=port, x=x, usage=UsageRecorder(port, None))
+    return Publisher(store=port, x=x, usage=UsageLedger(port))
 
 
 def host_posts(emulator: XEmulator) -> list[Any]:

@@ -6,8 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from chatbot.domain.cost import Prices, Usage
 from chatbot.recap.load import load_record
-from chatbot.recap.model import Prices, Usage
 from chatbot.recap.stats import compact_number, compute_stats, cost_dollars, highlights
 from chatbot.storage.repository import Repository
 from tests.recap.world import WEEK1, WEEK2, ChatWorld, chat_spec, question_set, user
