@@ -7,8 +7,8 @@ The core depends on these protocols only; adapters in ``chatbot.x``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -278,8 +278,11 @@ class ChatStore(Protocol):
         ...
 
     # -- what X cost -------------------------------------------------------------------
-    async def add_usage(self, occurrence_id: int, usage: Usage) -> None:
-        """Add X usage to an occurrence's totals."""
+    async def add_usage(
+        self, occurrence_id: int, usage: Usage, *, reads: Collection[tuple[int, date]] = ()
+    ) -> Usage:
+        """Add X usage to an occurrence's totals, billing each of ``reads`` (post id, UTC
+        day) that X had not billed yet as one more read; return what was added."""
         ...
 
     async def usage(self, occurrence_id: int) -> Usage:

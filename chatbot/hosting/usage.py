@@ -4,7 +4,8 @@ Calls for several chats (and a chat's posting and collecting) overlap in time, s
 a before/after difference of one counter would count a call twice. Instead each
 count is tagged with the occurrence of the task making the call (a context
 variable set by ``track``), and each tag's counts are written once, when its call
-is over. Reads are billed as X bills them: a post once per UTC day.
+is over. Reads are billed as X bills them, a post once per UTC day, by the store,
+which keeps the reads billed so that a restart does not count them again.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ class UsageLedger:
     def __init__(self, store: ChatStore) -> None:
         self.store = store
         self._pending: dict[int, _Counts] = defaultdict(_Counts)
-        self._billed: set[tuple[int, date]] = set()
 
     def _counts(self) -> _Counts | None:
         tag = _current.get()
@@ -72,17 +72,15 @@ class UsageLedger:
             await self.flush(occurrence_id)
 
     async def flush(self, occurrence_id: int) -> None:
-        """Add the occurrence's counts not yet written to its stored usage."""
+        """Add the occurrence's counts not yet written to its stored usage; the store
+        bills each read X has not billed yet (it keeps them, across restarts)."""
         counts = self._pending.pop(occurrence_id, None)
         if counts is None:
             return
-        billed = counts.reads - self._billed
-        self._billed |= billed
         usage = Usage(
             requests=counts.requests,
-            posts_read=len(billed),
             posts_created=counts.posts_created,
             posts_with_url=counts.posts_with_url,
         )
-        if usage != Usage():
-            await self.store.add_usage(occurrence_id, usage)
+        if usage != Usage() or counts.reads:
+            await self.store.add_usage(occurrence_id, usage, reads=counts.reads)

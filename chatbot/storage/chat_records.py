@@ -12,7 +12,7 @@ from chatbot.domain.posts import Metrics
 from chatbot.recap.model import ChatPost, Person, StoredChat
 from chatbot.storage import tables
 from chatbot.storage.base import CHUNK, StoreBase
-from chatbot.storage.occurrences import usage_value
+from chatbot.storage.usage import usage_value
 
 
 class ChatRecordStore(StoreBase):

@@ -1,4 +1,4 @@
-"""Occurrences (one dated instance of a chat and where its flow stands) and their X usage.
+"""Occurrences: one dated instance of a chat and where its flow stands.
 
 Rows go out as ``chatbot.domain.occurrence.Occurrence`` values; each write sets only
 the columns it names, so the runner (flow and state) and the collector
@@ -13,7 +13,6 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from chatbot.domain.cost import Usage
 from chatbot.domain.flow import Flow, FlowState
 from chatbot.domain.occurrence import LIVE_STATES, Occurrence, OccurrenceState, RecapState
 from chatbot.storage import tables
@@ -21,7 +20,7 @@ from chatbot.storage.base import StoreBase
 
 
 class OccurrenceStore(StoreBase):
-    """Finds, creates and updates occurrences; keeps each one's X usage totals."""
+    """Finds, creates and updates occurrences."""
 
     def occurrences(self, chat_slug: str | None = None, *, limit: int = 100) -> list[Occurrence]:
         """Past and current occurrences (of one chat, or all), newest first."""
@@ -149,23 +148,6 @@ class OccurrenceStore(StoreBase):
             s.add(row)
             s.commit()
 
-    # -- what an occurrence cost on X ------------------------------------------
-    def add_usage(self, occurrence_id: int, usage: Usage) -> None:
-        """Add X usage to an occurrence's running totals."""
-        with self._session() as s:
-            row = s.get(tables.XUsage, occurrence_id) or tables.XUsage(occurrence_id=occurrence_id)
-            row.requests += usage.requests
-            row.posts_read += usage.posts_read
-            row.posts_created += usage.posts_created
-            row.posts_with_url += usage.posts_with_url
-            s.add(row)
-            s.commit()
-
-    def usage(self, occurrence_id: int) -> Usage:
-        """Return an occurrence's X usage (zeros when none was recorded)."""
-        with self._session() as s:
-            return usage_value(s.get(tables.XUsage, occurrence_id))
-
 
 def _on_day(chat_slug: str, local_date: str) -> SelectOfScalar[tables.Occurrence]:
     return select(tables.Occurrence).where(
@@ -188,16 +170,4 @@ def _occurrence(row: tables.Occurrence) -> Occurrence:
         flow=Flow.from_json(row.flow) if row.flow != "{}" else None,
         since_id=row.since_id,
         recap_state=RecapState(row.recap_state),
-    )
-
-
-def usage_value(row: tables.XUsage | None) -> Usage:
-    """An occurrence's stored X usage as a value (zeros when nothing was recorded)."""
-    if row is None:
-        return Usage()
-    return Usage(
-        requests=row.requests,
-        posts_read=row.posts_read,
-        posts_created=row.posts_created,
-        posts_with_url=row.posts_with_url,
     )

@@ -6,7 +6,8 @@ runs each call in a worker thread, and code already in a thread (a recap build, 
 one-shot CLI commands, tests) calls them directly. ``Repository`` is composed of
 one mixin per concern:
 
-- ``chatbot.storage.occurrences``: occurrences, the columns each part changes, X usage;
+- ``chatbot.storage.occurrences``: occurrences and the columns each part changes;
+- ``chatbot.storage.usage``: what each occurrence cost on X, and the reads X billed;
 - ``chatbot.storage.botposts``: the bot's own posts, intended then sent;
 - ``chatbot.storage.collected``: collected posts, answers, participants, metrics;
 - ``chatbot.storage.chat_records``: an occurrence read back for its recap;
@@ -22,6 +23,7 @@ from chatbot.storage.collected import CollectedStore
 from chatbot.storage.discord_threads import DiscordThreadStore
 from chatbot.storage.moderation import ModerationStore
 from chatbot.storage.occurrences import OccurrenceStore
+from chatbot.storage.usage import UsageStore
 
 __all__ = ["Repository"]
 
@@ -31,6 +33,7 @@ class Repository(
     BotPostStore,
     CollectedStore,
     ChatRecordStore,
+    UsageStore,
     ModerationStore,
     DiscordThreadStore,
 ):

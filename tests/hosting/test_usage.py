@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 from chatbot.domain.cost import Usage
+from chatbot.emulator.x import HOST_USER_ID
+from chatbot.hosting.recap_service import RecapService
+from chatbot.simulation import Crowd
 from tests.hosting.conftest import T0, Rig
+from tests.hosting.test_chat_end_to_end import run_chat
 
 
 async def _occurrence(rig: Rig, day: str) -> int:
@@ -54,3 +60,29 @@ async def test_a_post_read_again_on_a_new_utc_day_is_billed_again(rig: Rig) -> N
     await rig.clock.advance(timedelta(days=1))
     await deps.usage.track(occurrence, deps.x.get_posts(posts))
     assert rig.store.usage(occurrence).posts_read == 10 == rig.emulator.billed_reads()
+
+
+async def test_a_restart_before_the_metrics_refresh_reports_the_reads_x_billed(
+    rig: Rig, tmp_path: Path
+) -> None:
+    """The refresh after a chat reads every post again, the same UTC day: X bills nothing
+    more, and the bot, restarted in between, must not count those reads again either."""
+    crowd = Crowd(rig.emulator, "#SMBchat", HOST_USER_ID, seed=4, size=6)
+    runner = await run_chat(rig, crowd, T0 + timedelta(minutes=78))
+    assert runner.finished
+    collected = rig.store.usage(runner.occurrence_id).posts_read
+    assert collected == rig.emulator.billed_reads() > 100
+
+    await rig.ports[-1].close()
+    host = rig.new_host()  # a new process: nothing of the old one is left in memory
+    chat = rig.catalog.chats["smbchat"]
+    chat = replace(chat, recap=replace(chat.recap, delay_minutes=0, post_to_x=False))
+    recaps = RecapService(
+        catalog=rig.catalog, deps=host.deps, records=rig.store, out_dir=tmp_path / "recaps"
+    )
+    lookups = rig.emulator.request_counts().get("GET /2/tweets", 0)
+    await recaps.after_chat(chat, runner.occurrence_id)
+
+    assert rig.emulator.request_counts()["GET /2/tweets"] > lookups  # metrics were refreshed
+    usage = rig.store.usage(runner.occurrence_id)
+    assert usage.posts_read == rig.emulator.billed_reads() == collected

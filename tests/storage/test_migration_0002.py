@@ -41,7 +41,7 @@ def test_a_0001_database_with_rows_upgrades_to_0002_without_losing_them(
     store = Repository(engine)
     occ = _fill_at_0001(store)
 
-    upgrade(engine)
+    upgrade(engine, "0002")
 
     assert current_revision(engine) == "0002"
     assert store.get_occurrence(occ) is not None

@@ -25,6 +25,8 @@ def test_upgrade_creates_every_table_and_records_the_revision(database_url: str)
         "moderatoraction",
         "xusage",
         "schedulestate",
+        "discordthread",
+        "billedread",
     } <= tables
     assert current_revision(engine) is not None
     engine.dispose()
