@@ -10,10 +10,12 @@ from chatbot.domain.chat import ChatSpec, QuestionSet, RecapOptions
 from chatbot.domain.cost import Prices
 from chatbot.domain.occurrence import Occurrence, RecapState
 from chatbot.recap.chart import draw_activity
-from chatbot.recap.files import render_html, render_markdown, write_csv
+from chatbot.recap.files import write_csv, write_markdown
 from chatbot.recap.load import RecordSource, load_record
 from chatbot.recap.model import ChatPost, ChatRecord
-from chatbot.recap.stats import ChatStats, compute_stats, highlights
+from chatbot.recap.page import write_html
+from chatbot.recap.picks import highlights
+from chatbot.recap.stats import ChatStats, compute_stats
 from chatbot.recap.thread import compose_thread
 
 
@@ -83,8 +85,8 @@ def write_recap(
     )
     draw_activity(record, stats, files.chart)
     write_csv(record, files.csv)
-    files.markdown.write_text(render_markdown(record, stats, best, thread), encoding="utf-8")
-    files.html.write_text(render_html(record, stats, thread, chart=files.chart), encoding="utf-8")
+    write_markdown(record, stats, best, thread, files.markdown)
+    write_html(record, stats, best, thread, files.html, chart=files.chart)
     return Recap(
         occurrence_id=occurrence_id,
         slug=record.slug,

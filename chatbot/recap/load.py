@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
@@ -9,6 +10,8 @@ from typing import Protocol
 from chatbot.domain.answers import question_number_of_host_post
 from chatbot.domain.chat import ChatSpec, QuestionSet
 from chatbot.recap.model import ChatRecord, StoredChat, redact_hidden
+
+_QUESTION_PREFIX = re.compile(r"^\s*Q\s?\d{1,2}\s*[:.)\-]\s*")
 
 
 class RecordSource(Protocol):
@@ -34,14 +37,17 @@ def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatReco
         for p in stored.posts
         if p.username.lower() not in hidden
     ]
+    asked = _host_questions(stored)
+    questions = {q.number: q.text for q in qset.questions}
+    times = {number: moment for number, (moment, _) in asked.items()} | stored.sent_questions
     return ChatRecord(
         slug=chat.slug,
         title=qset.title or chat.title,
         hashtag=stored.hashtag or chat.hashtag,
         timezone=chat.timezone,
         local_date=stored.local_date,
-        questions={q.number: q.text for q in qset.questions},
-        question_times=_question_times(stored),
+        questions=questions,
+        question_times=dict(sorted(times.items())),
         posts=posts,
         people={p.author_id: stored.people[p.author_id] for p in posts},
         usage=stored.usage,
@@ -49,12 +55,16 @@ def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatReco
     )
 
 
-def _question_times(stored: StoredChat) -> dict[int, datetime]:
-    """When each question went out: the bot's sent q1..qn, else the host's "Qn:" posts."""
-    times: dict[int, datetime] = {}
+def question_text(text: str) -> str:
+    """A host's question post without its "Qn:" prefix."""
+    return _QUESTION_PREFIX.sub("", text, count=1)
+
+
+def _host_questions(stored: StoredChat) -> dict[int, tuple[datetime, str]]:
+    """The host's "Qn:" posts: when each question went out, and its text."""
+    found: dict[int, tuple[datetime, str]] = {}
     for post in stored.host_posts:
         number = question_number_of_host_post(post.text)
         if number is not None:
-            times.setdefault(number, post.created_at)
-    times.update(stored.sent_questions)
-    return dict(sorted(times.items()))
+            found.setdefault(number, (post.created_at, question_text(post.text)))
+    return found

@@ -16,6 +16,8 @@ from chatbot.domain.cost import Usage
 from chatbot.domain.posts import Metrics
 
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})\b")
+INFERRED = "window"
+NOT_ANSWERS = frozenset({"inherited", "general"})
 
 
 def redact_hidden(text: str, hidden: frozenset[str] | set[str]) -> str:
@@ -44,11 +46,23 @@ class ChatPost:
     questions: tuple[int, ...] = ()
     labels: tuple[str, ...] = ()
     metrics: Metrics = field(default_factory=Metrics)
+    method: str = "general"  # how its questions were found (chatbot.domain.answers.METHODS)
 
     @property
     def question(self) -> int:
         """The first question this post answers, 0 when general."""
         return self.questions[0] if self.questions else 0
+
+    @property
+    def is_answer(self) -> bool:
+        """An answer to its questions, labelled, replying to one, or inferred; a reply
+        under someone's answer only takes its question and is conversation, not an answer."""
+        return bool(self.questions) and self.method not in NOT_ANSWERS
+
+    @property
+    def is_inferred(self) -> bool:
+        """An unlabelled answer assigned to the question that was live when it was made."""
+        return self.is_answer and self.method == INFERRED
 
     @property
     def url(self) -> str:
@@ -83,6 +97,11 @@ class ChatRecord:
     usage: Usage = field(default_factory=Usage)
     knows_history: bool = True  # False when new vs returning is unknown (transcript)
     hidden: frozenset[str] = frozenset()
+
+    @property
+    def heading(self) -> str:
+        """The title for the files: the chat's title, or '#tag transcript' when it has none."""
+        return self.title or f"{self.hashtag} transcript"
 
 
 @dataclass(frozen=True, slots=True)

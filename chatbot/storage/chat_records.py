@@ -64,6 +64,7 @@ def _chat_post(row: tables.CollectedPost, answers: list[tables.Answer]) -> ChatP
         in_reply_to_post_id=row.in_reply_to_post_id,
         questions=tuple(a.question_number for a in numbered),
         labels=tuple(a.label for a in numbered if a.label),
+        method=numbered[0].method if numbered else "general",
         metrics=Metrics(
             like_count=row.like_count,
             reply_count=row.reply_count,
