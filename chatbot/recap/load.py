@@ -30,7 +30,11 @@ def load_record(
 
 
 def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatRecord:
-    """The recap's view of a stored chat: hidden users' posts out, their @mentions redacted."""
+    """The recap's view of a stored chat: hidden users' posts out, their @mentions redacted.
+
+    An imported chat's questions are the host's own "Qn:" posts (that week's set may
+    not be today's), and who was new that week is not known.
+    """
     hidden = stored.hidden
     posts = [
         replace(p, text=redact_hidden(p.text, hidden))
@@ -38,11 +42,14 @@ def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatReco
         if p.username.lower() not in hidden
     ]
     asked = _host_questions(stored)
-    questions = {q.number: q.text for q in qset.questions}
+    if stored.imported:
+        questions = {number: text for number, (_, text) in asked.items()}
+    else:
+        questions = {q.number: q.text for q in qset.questions}
     times = {number: moment for number, (moment, _) in asked.items()} | stored.sent_questions
     return ChatRecord(
         slug=chat.slug,
-        title=qset.title or chat.title,
+        title=chat.title if stored.imported else qset.title or chat.title,
         hashtag=stored.hashtag or chat.hashtag,
         timezone=chat.timezone,
         local_date=stored.local_date,
@@ -51,6 +58,7 @@ def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatReco
         posts=posts,
         people={p.author_id: stored.people[p.author_id] for p in posts},
         usage=stored.usage,
+        knows_history=not stored.imported,
         hidden=hidden,
     )
 

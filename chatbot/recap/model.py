@@ -116,3 +116,20 @@ class StoredChat:
     sent_questions: dict[int, datetime]  # when the bot's own Q1…Qn went out
     hidden: frozenset[str] = frozenset()  # lower-case handles hidden from this chat
     usage: Usage = field(default_factory=Usage)
+    imported: bool = False  # read from X by ``chatbot transcript``, not hosted by the bot
+
+
+@dataclass(frozen=True, slots=True)
+class StoredWeek:
+    """One occurrence of a chat as the series report reads it, hidden accounts left out."""
+
+    local_date: str
+    hashtag: str
+    imported: bool  # read from X by `chatbot transcript`, not hosted by the bot
+    people: dict[int, str]  # everyone who posted: user id -> handle
+    answered: dict[int, int]  # user id -> questions they answered
+    answers: int  # answer posts (one answering A2/A3 counts once)
+    inferred: int  # of which inferred
+    per_question: dict[int, int]  # answer posts per question
+    questions: int  # questions asked
+    usage: Usage = field(default_factory=Usage)

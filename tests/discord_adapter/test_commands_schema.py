@@ -35,7 +35,7 @@ async def test_command_tree_has_every_subcommand(
     assert sorted(groups) == ["chat", "recap", "schedule"]
     chat_commands = "status start next pause resume skip extend ask end hide unhide"
     assert sorted(_by_name(groups["chat"]["options"])) == sorted(chat_commands.split())
-    assert sorted(_by_name(groups["recap"]["options"])) == ["preview", "publish"]
+    assert sorted(_by_name(groups["recap"]["options"])) == ["preview", "publish", "series"]
     assert sorted(_by_name(groups["schedule"]["options"])) == [
         "list",
         "pause",
@@ -64,7 +64,8 @@ async def test_chat_arguments_autocomplete_and_minutes_are_bounded(
     assert (minutes["type"], minutes["min_value"], minutes["max_value"]) == (4, 1, 60)
     assert _options(chat, "ask")["text"]["required"] is True
     assert _options(chat, "hide")["handle"]["type"] == 3
-    for group, sub in [("recap", "preview"), ("recap", "publish"), ("schedule", "skip-next")]:
+    recap = [("recap", "preview"), ("recap", "publish"), ("recap", "series")]
+    for group, sub in [*recap, ("schedule", "skip-next")]:
         assert _options(groups[group], sub)["chat"]["autocomplete"] is True
     assert _options(chat, "status") == {}
 
