@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from chatbot.app import SetupError, load_chats, open_store, wire, x_client
+from chatbot.catalog import Catalog
 from chatbot.clock import SystemClock
+from chatbot.domain.chat import ChatSpec
 from chatbot.domain.cost import Prices, Usage, cost_dollars
 from chatbot.domain.occurrence import HELD_STATES, OccurrenceState
 from chatbot.hosting.usage import UsageLedger
@@ -35,6 +37,16 @@ def print_recap(recap: Recap, out: TextIO) -> None:
         print(f"  {path}", file=out)
 
 
+def chat_named(settings: Settings, slug: str) -> tuple[Catalog, ChatSpec]:
+    """The chat files and the valid chat called ``slug``, or a SetupError naming the known."""
+    catalog = load_chats(settings)
+    chat = catalog.chats.get(slug)
+    if chat is None:
+        known = ", ".join(sorted(catalog.chats)) or "none"
+        raise SetupError(f"no valid chat called '{slug}' (known: {known})")
+    return catalog, chat
+
+
 async def recap_command(
     settings: Settings,
     slug: str,
@@ -44,11 +56,7 @@ async def recap_command(
     out: TextIO = sys.stdout,
 ) -> int:
     """``chatbot recap``: rebuild the files, print the thread, post it when asked."""
-    catalog = load_chats(settings)
-    chat = catalog.chats.get(slug)
-    if chat is None:
-        known = ", ".join(sorted(catalog.chats)) or "none"
-        raise SetupError(f"no valid chat called '{slug}' (known: {known})")
+    catalog, chat = chat_named(settings, slug)
     store = await asyncio.to_thread(open_store, settings.database)
     if occurrence_date:
         occurrence = await asyncio.to_thread(store.find_occurrence, slug, occurrence_date)
@@ -164,11 +172,7 @@ async def _import(
     host_username: str | None,
 ) -> Recap:
     """Read a chat from X and keep it as an imported week of ``slug``."""
-    catalog = load_chats(settings)
-    chat = catalog.chats.get(slug)
-    if chat is None:
-        known = ", ".join(sorted(catalog.chats)) or "none"
-        raise SetupError(f"no valid chat called '{slug}' (known: {known})")
+    catalog, chat = chat_named(settings, slug)
     if chat.hashtag.lower() != tag.lower():
         raise SetupError(f"--chat {slug} is {chat.hashtag}, not {tag}")
     store = await asyncio.to_thread(open_store, settings.database)

@@ -21,17 +21,12 @@ TOP_VOICES = 3
 
 @dataclass(frozen=True, slots=True)
 class Shoutouts:
-    """Who the shout-out post names, and how many who answered it leaves unnamed."""
+    """Who the shout-out post names, and how many of those who answered it only counts."""
 
     top: list[str]
     new: list[str]
     new_unnamed: int  # first-timers who answered but are not named
     answered: int  # everyone who answered a question
-
-    @property
-    def named(self) -> list[str]:
-        """Every handle the shout-outs name, in order."""
-        return [*self.top, *self.new]
 
 
 def _tier(post: ChatPost, words: int) -> int | None:
@@ -53,7 +48,7 @@ def highlights(record: ChatRecord, *, per_question: int = 2) -> dict[int, list[C
     tiers: dict[tuple[int, int], list[tuple[tuple[int, int, datetime, int], ChatPost]]]
     tiers = defaultdict(list)
     for post in record.posts:
-        if not post.questions or post.username.lower() in record.hidden:
+        if not post.questions:
             continue
         words = substance(post.text)
         tier = _tier(post, words)
@@ -80,17 +75,16 @@ def highlights(record: ChatRecord, *, per_question: int = 2) -> dict[int, list[C
 
 def choose_shoutouts(record: ChatRecord, stats: ChatStats, *, budget: int) -> Shoutouts:
     """Top voices, then first-timers, named within ``budget`` mentions: only people who
-    answered a question, never a hidden account or one that posted spam."""
+    answered a question, never one that posted spam (hidden accounts are not in the record)."""
     spammers = {p.author_id for p in record.posts if is_spam(p.text)}
     answered = {
-        p.author_id: p.username
-        for p in record.posts
-        if p.is_answer and p.author_id not in spammers and p.username.lower() not in record.hidden
+        p.author_id: p.username for p in record.posts if p.is_answer and p.author_id not in spammers
     }
     names = set(answered.values())
     room = max(budget, 0)
-    top = [c.username for c in stats.top_contributors if c.username in names][:TOP_VOICES]
-    top = top[:room]
+    top = [c.username for c in stats.top_contributors if c.username in names][
+        : min(room, TOP_VOICES)
+    ]
     new = sorted(
         (
             answered[uid]

@@ -11,7 +11,8 @@ from jinja2 import Environment, PackageLoader
 from chatbot.domain.cost import Prices
 from chatbot.recap.series import SeriesReport, SeriesSource, percent, series_report
 
-NEW, RETURNING, RETENTION, ANSWERS = "#f59e0b", "#3b82f6", "#b91c1c", "#10b981"
+NEW, RETURNING, RETENTION = "#f59e0b", "#3b82f6", "#b91c1c"
+ANSWERS, INFERRED = "#10b981", "#a7f3d0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,8 @@ class SeriesFiles:
 
 
 def draw_series(report: SeriesReport, path: Path, *, dpi: int = 100) -> Path:
-    """Participants each week (new and returning) with last week's retention, and answers."""
+    """Participants each week (new and returning) with the week before's retention, and
+    answers (inferred ones apart)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -63,7 +65,10 @@ def draw_series(report: SeriesReport, path: Path, *, dpi: int = 100) -> Path:
     people.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
     people.set_title(f"{report.hashtag} · participants each week")
     answers = fig.add_subplot(grid[1])
-    answers.bar(xs, [w.answers for w in weeks], color=ANSWERS)
+    found = [w.answers - w.inferred for w in weeks]
+    answers.bar(xs, found, color=ANSWERS, label="labelled or replying")
+    answers.bar(xs, [w.inferred for w in weeks], bottom=found, color=INFERRED, label="inferred")
+    answers.legend(loc="upper left", fontsize=8, frameon=False)
     answers.set_ylabel("answers")
     answers.yaxis.set_major_locator(MaxNLocator(integer=True))
     answers.set_title("Answers each week (* imported with `chatbot transcript`)")

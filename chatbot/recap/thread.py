@@ -111,7 +111,7 @@ def shoutout_post(record: ChatRecord, picked: Shoutouts, *, limit: int) -> str:
             more = f" +{unnamed} more" if unnamed else ""
             lines.append("👋 Welcome, first-timers: " + " ".join(f"@{n}" for n in new) + more)
         elif unnamed:
-            lines.append(f"👋 Welcome to our {unnamed} first-timers!")
+            lines.append(f"👋 Welcome to our {plural(unnamed, 'first-timer')}!")
         text = "\n".join([*lines, "", closing] if lines else [closing])
         if weighted_length(text) <= limit or not (top or new):
             return text if weighted_length(text) <= limit else trim_to_fit(text, limit=limit)
