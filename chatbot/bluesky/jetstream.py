@@ -91,6 +91,7 @@ class JetstreamConsumer:
         self.backoff = backoff or Backoff()
         self.sleep = sleep
         self.connections = 0  # websocket connections opened, for logs and tests
+        self.connected = asyncio.Event()  # set while a connection is open
         self._read_at_cursor: set[tuple[str, str]] = set()
         self._stopped = False
         self._failures = 0  # connections in a row that ended without an event
@@ -127,15 +128,19 @@ class JetstreamConsumer:
         async with session.ws_connect(url, heartbeat=30) as socket:
             self._socket = socket
             self.connections += 1
+            self.connected.set()
             log.info("Jetstream connected (cursor %s)", self.cursor)
-            async for message in socket:
-                if message.type != aiohttp.WSMsgType.TEXT:
-                    break
-                self._failures = 0
-                post = await self._read(json.loads(message.data))
-                if post is not None:
-                    yield post
-            self._socket = None
+            try:
+                async for message in socket:
+                    if message.type != aiohttp.WSMsgType.TEXT:
+                        break
+                    self._failures = 0
+                    post = await self._read(json.loads(message.data))
+                    if post is not None:
+                        yield post
+            finally:
+                self.connected.clear()
+                self._socket = None
 
     async def _read(self, event: dict[str, Any]) -> NetPost | None:
         """Advance the cursor past ``event``; return it as a NetPost if it is a match."""

@@ -50,6 +50,8 @@ class Sessions:
     def issue(self, did: str) -> dict[str, str]:
         """A fresh pair of tokens for ``did``."""
         now = int(self.now().timestamp())
+        # A jti the PDS's access tokens lack, so that two issued in one second differ
+        # (the control API expires tokens one by one).
         access = self._sign(
             {"typ": "at+jwt", "alg": "HS256"},
             {
@@ -58,6 +60,7 @@ class Sessions:
                 "sub": did,
                 "iat": now,
                 "exp": now + int(self.access_ttl.total_seconds()),
+                "jti": secrets.token_urlsafe(12),
             },
         )
         jti = secrets.token_urlsafe(24)
