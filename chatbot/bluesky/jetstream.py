@@ -3,11 +3,13 @@
 Jetstream's v1 websocket (``/subscribe``) sends every repo event as JSON with the
 author's DID and ``time_us``. The consumer asks only for ``app.bsky.feed.post``, keeps
 the posts whose tag facets, ``tags`` or text carry the hashtag, names their authors
-through ``getProfile`` (cached) and remembers the ``time_us`` of the last event it read
-as ``cursor``. It reconnects with that cursor after any disconnect, with doubling
-delays; Jetstream replays from the cursor inclusively, and the event already read there
-is skipped. Delivery is at least once across a restart (a saved cursor replays its own
-event): consumers dedupe by ``ref.id``.
+through ``getProfile`` (cached) and remembers the position of the last event it read as
+``cursor``: its ``time_us`` (the legacy server) or its ``cursor`` sequence number (the
+current server adds one; ``time_us`` there is a display time, not always in order). It
+reconnects with that cursor after any disconnect, with doubling delays; Jetstream
+replays from the cursor inclusively, and the event already read there is skipped.
+Delivery is at least once across a restart (a saved cursor replays its own event):
+consumers dedupe by ``ref.id``.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ class JetstreamConsumer:
         self.url = url
         self.hashtag = hashtag.lstrip("#")
         self.profiles = profiles
-        self.cursor = cursor  # time_us of the last event read: save it to resume
+        self.cursor = cursor  # position of the last event read: save it to resume
         self.wanted_dids = tuple(wanted_dids)
         self.backoff = backoff or Backoff()
         self.sleep = sleep
@@ -145,16 +147,17 @@ class JetstreamConsumer:
     async def _read(self, event: dict[str, Any]) -> NetPost | None:
         """Advance the cursor past ``event``; return it as a NetPost if it is a match."""
         time_us = int(event.get("time_us", 0))
+        # Jetstream v2's v1 wire numbers events ("cursor", a sequence); the legacy server
+        # only stamps them (time_us). Both are accepted as ?cursor= and replay inclusively.
+        position = event["cursor"] if isinstance(event.get("cursor"), int) else time_us
         did = str(event.get("did", ""))
         commit = event.get("commit") or {}
         key = (did, str(commit.get("rkey") or event.get("kind")))
-        if self.cursor is not None and (
-            time_us < self.cursor or (time_us == self.cursor and key in self._read_at_cursor)
-        ):
-            return None  # replayed: already read before the reconnect
-        if time_us != self.cursor:
+        if position == self.cursor and key in self._read_at_cursor:
+            return None  # the event at the resume cursor, read before the reconnect
+        if position != self.cursor:
             self._read_at_cursor.clear()
-        self.cursor = time_us
+        self.cursor = position
         self._read_at_cursor.add(key)
         if event.get("kind") == "identity":
             self.profiles.forget_author(did)

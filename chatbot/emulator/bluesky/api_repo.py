@@ -17,9 +17,17 @@ from chatbot.emulator.bluesky.store import Account, DuplicateRecord
 def _did_doc(account: Account, request: web.Request) -> dict[str, Any]:
     """The account's DID document, naming this server as its PDS (the client follows it)."""
     return {
-        "@context": ["https://www.w3.org/ns/did/v1"],
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": account.did,
         "alsoKnownAs": [f"at://{account.handle}"],
+        "verificationMethod": [
+            {
+                "id": f"{account.did}#atproto",
+                "type": "Multikey",
+                "controller": account.did,
+                "publicKeyMultibase": "zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF",
+            }
+        ],
         "service": [
             {
                 "id": "#atproto_pds",
