@@ -11,18 +11,9 @@ import pytest
 
 from chatbot.bluesky import BlueskyClient, RetryPolicy
 from chatbot.emulator.bluesky import HOST_APP_PASSWORD, HOST_HANDLE, BlueskyEmulator
+from tests.x.conftest import SleepRecorder
 
 ANA = "ana-bakes.bsky.social"
-
-
-class SleepRecorder:
-    """An injected sleep that records durations instead of waiting."""
-
-    def __init__(self) -> None:
-        self.durations: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.durations.append(seconds)
 
 
 class Xrpc:

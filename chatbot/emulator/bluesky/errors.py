@@ -8,6 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
+from chatbot.emulator.x.errors import edge_page
+
 # ResponseTypeStrings of @atproto/xrpc: the message a PDS gives when it gives none.
 _MESSAGES = {
     400: "Invalid Request",
@@ -76,17 +78,9 @@ def invalid(message: str, error: str = "InvalidRequest") -> XrpcError:
     return XrpcError(400, message, error)
 
 
-def edge_page(status: int, kind: str) -> web.Response:
-    """What a load balancer in front of the PDS answers by itself: HTML or nothing."""
-    if kind == "empty":
-        return web.Response(status=status, body=b"")
-    title = f"{status} {_MESSAGES.get(status, 'Error')}"
-    page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
-    return web.Response(status=status, text=page, content_type="text/html", charset="utf-8")
-
-
 def failure(status: int, kind: str = "xrpc") -> web.Response:
-    """An injected failure: an XRPC body ("xrpc"), an edge page ("html") or no body."""
+    """An injected failure: an XRPC body ("xrpc"), or what a load balancer in front of the
+    PDS answers by itself: an HTML page ("html") or nothing ("empty")."""
     if kind in ("html", "empty"):
         return edge_page(status, kind)
     return XrpcError(status).response()
