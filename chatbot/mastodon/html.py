@@ -45,7 +45,8 @@ class _TextCollector(HTMLParser):
             self.parts.append("\n")
         elif tag in _BLOCKS:
             self._break(1 if tag == "li" else 2)
-            self.pre_depth += tag == "pre"
+            if tag == "pre":
+                self.pre_depth += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
@@ -57,7 +58,8 @@ class _TextCollector(HTMLParser):
         if tag in _HIDDEN:
             self.hidden_depth = max(0, self.hidden_depth - 1)
         elif tag in _BLOCKS:
-            self.pre_depth -= tag == "pre" and self.pre_depth > 0
+            if tag == "pre":
+                self.pre_depth = max(0, self.pre_depth - 1)
             self._break(1 if tag == "li" else 2)
 
     def handle_data(self, data: str) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from chatbot.emulator.mastodon.limits import reset_header
+from tests.contract.x.fixture_x import FixtureX
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _RESET = re.compile(r"^RESET\+(\d+)$")
@@ -55,18 +56,8 @@ def response_of(fixture: dict[str, Any], host: str) -> web.Response:
     return response
 
 
-class FixtureMastodon:
-    """Answers each request with the next queued fixture; records what was asked."""
-
-    def __init__(self) -> None:
-        self.queue: list[str] = []
-        self.requests: list[str] = []
-        self.base_url = ""
-        self._runner: web.AppRunner | None = None
-
-    def serve(self, *names: str) -> None:
-        """Queue fixtures to answer the next requests, in order."""
-        self.queue.extend(names)
+class FixtureMastodon(FixtureX):
+    """Answers each request with the next queued Mastodon fixture; records what was asked."""
 
     async def _answer(self, request: web.Request) -> web.Response:
         self.requests.append(f"{request.method} {request.path}")
@@ -78,18 +69,3 @@ class FixtureMastodon:
                 status=599, text=f"{request.method} {request.path} is not {fixture['request']}"
             )
         return response_of(fixture, request.host)
-
-    async def start(self) -> str:
-        """Serve on a free port of 127.0.0.1; return the base URL."""
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._answer)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
-        return self.base_url
-
-    async def stop(self) -> None:
-        """Stop serving."""
-        if self._runner is not None:
-            await self._runner.cleanup()
