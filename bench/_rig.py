@@ -35,15 +35,15 @@ from chatbot.domain.flow import Flow, Post
 from chatbot.domain.posts import XUser
 from chatbot.domain.views import MirroredAnswer
 from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.runner import RunnerDeps
-from chatbot.hosting.usage import TaggedMeter, UsageRecorder
-from chatbot.ports import Clock
+from chatbot.hosting.usage import UsageLedger
+from chatbot.ports import Clock, XMeter
 from chatbot.simulation import ANSWERS, CHATTER, LABELS, REPLIES
+from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.engine import make_engine, upgrade
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
-from chatbot.x.meter import Meter
 from chatbot.x.retry import RetryPolicy
 from tests.clock import ManualClock  # noqa: F401  (the scripts take it from here)
 
@@ -72,11 +72,11 @@ def parse_start(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def temp_store(folder: Path) -> ChatStore:
+def temp_store(folder: Path) -> Repository:
     """A fresh, fully migrated SQLite database in ``folder``."""
     engine = make_engine(f"sqlite:///{folder / 'chatbot.db'}")
     upgrade(engine)
-    return ChatStore(engine)
+    return Repository(engine)
 
 
 async def start_emulator(
@@ -101,7 +101,7 @@ def make_client(
     base_url: str,
     *,
     now: Callable[[], datetime],
-    meter: Meter | None = None,
+    meter: XMeter | None = None,
     sleep: Callable[[float], Any] | None = None,
 ) -> TweepyXClient:
     """A real tweepy client to the emulator at ``base_url``, signed in as the host account."""
@@ -142,7 +142,7 @@ class NullModerators:
 
 def make_deps(
     *,
-    store: ChatStore,
+    store: Repository,
     base_url: str,
     clock: Clock,
     sleep: Callable[[float], Any] | None = None,
@@ -151,17 +151,17 @@ def make_deps(
 
     ``sleep`` is how X rate-limit waits pass (none on a manual clock).
     """
-    meter = TaggedMeter()
-    x = make_client(base_url, now=clock.now, meter=meter, sleep=sleep)
-    usage = UsageRecorder(store, meter)
+    chat_store = SqlChatStore(store)
+    usage = UsageLedger(chat_store)
+    x = make_client(base_url, now=clock.now, meter=usage, sleep=sleep)
     return RunnerDeps(
-        store=store,
+        store=chat_store,
         x=x,
         moderators=NullModerators(),
         clock=clock,
         host_user=XUser(HOST_USER_ID, HOST_USERNAME),
         usage=usage,
-        publisher=Publisher(store=store, x=x, usage=usage),
+        publisher=Publisher(store=chat_store, x=x, usage=usage),
         poll_seconds=15,
     )
 

@@ -51,7 +51,7 @@ from _rig import (
 
 from chatbot.clock import AcceleratedClock
 from chatbot.domain.answers import question_number_of_host_post
-from chatbot.domain.flow import POSTED
+from chatbot.domain.flow import StepStatus
 from chatbot.emulator.x import HOST_USER_ID, api_read
 from chatbot.emulator.x.store import StoredPost
 from chatbot.hosting.host import Host
@@ -178,13 +178,13 @@ def lateness_rows(
     previous: datetime | None = None
     for step in flow.steps:
         due = planned.get(step.key)
-        if step.status != POSTED or step.post_id not in posted_at or due is None:
+        if step.status != StepStatus.POSTED or step.post_id not in posted_at or due is None:
             rows.append([step.key, f"{due:%H:%M:%S}" if due else "-", step.status, "", "", ""])
             continue
         own_due = {"last_call": flow.last_call_at, "closing": flow.end}.get(step.kind)
         if own_due is None:
             own_due = previous + timedelta(minutes=step.gap) if previous else flow.start
-        previous = datetime.fromisoformat(step.posted_at or "")
+        previous = step.posted_at
         posted = posted_at[step.post_id or 0]
         late, own = (posted - due).total_seconds(), (posted - own_due).total_seconds()
         samples["all posts vs plan"].append(late)
@@ -249,8 +249,8 @@ async def host_chat(conn: Connection, args: argparse.Namespace) -> Run:
         closed = asyncio.Event()
         close = runner.close
 
-        def close_and_tell(now: datetime) -> None:
-            close(now)
+        async def close_and_tell(now: datetime) -> None:
+            await close(now)
             closed.set()
 
         runner.close = close_and_tell  # type: ignore[method-assign]
@@ -259,7 +259,7 @@ async def host_chat(conn: Connection, args: argparse.Namespace) -> Run:
             await asyncio.wait_for(closed.wait(), budget)
         real_seconds = time.perf_counter() - began
         closed_at = clock.now()
-        collected, _authors = store.count_collected(runner.occurrence_id)
+        collected, _authors = await deps.store.count_collected(runner.occurrence_id)
     finally:
         gc_watch.stop()
         probe.cancel()

@@ -45,8 +45,9 @@ from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.posts import XPost
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.hosting.host import Host
+from chatbot.hosting.recap_publishing import refresh_metrics
 from chatbot.hosting.runner import ChatRunner
-from chatbot.recap import build_recap, refresh_metrics
+from chatbot.recap import build_recap
 
 POLL = timedelta(seconds=15)
 RECAP_STEPS = (
@@ -160,7 +161,7 @@ async def main(args: argparse.Namespace) -> None:
             del new_posts, fresh
 
             began = phases.start()
-            refreshed = await refresh_metrics(store, deps.x, runner.occurrence_id)
+            refreshed = await refresh_metrics(deps.store, deps.x, runner.occurrence_id)
             phases.done("refresh metrics", began, f"{refreshed:,} posts looked up")
 
             for name in RECAP_STEPS:

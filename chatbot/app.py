@@ -20,21 +20,23 @@ from sqlalchemy.exc import SQLAlchemyError
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.discord_adapter import ModeratorBot
 from chatbot.domain.posts import XUser
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.host import Host
 from chatbot.hosting.host_control import HostControl
 from chatbot.hosting.notices import LoggedModerators
 from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.recap_service import RecapService
-from chatbot.hosting.runner import ChatRunner, RunnerDeps
-from chatbot.hosting.usage import TaggedMeter, UsageRecorder
-from chatbot.ports import Clock, XAuthError, XError
+from chatbot.hosting.runner import ChatRunner
+from chatbot.hosting.usage import UsageLedger
+from chatbot.ports import Clock, XAuthError, XError, XMeter
 from chatbot.scheduling import ChatScheduler
 from chatbot.settings import Settings
 from chatbot.storage.audit import StoreAuditLog
+from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.discord_threads import StoreThreadStore
 from chatbot.storage.engine import make_engine, normalise_url, upgrade
 from chatbot.storage.leader import leadership_for
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 
 log = logging.getLogger("chatbot.app")
@@ -44,14 +46,14 @@ class SetupError(Exception):
     """The bot cannot start as configured; the message says what to fix."""
 
 
-def open_store(database_url: str) -> ChatStore:
+def open_store(database_url: str) -> Repository:
     """Connect to the database and bring its schema up to date; SetupError if it cannot."""
     try:
         engine = make_engine(database_url)
         upgrade(engine)
     except (SQLAlchemyError, ValueError, OSError) as exc:
         raise SetupError(_database_problem(database_url, exc)) from exc
-    return ChatStore(engine)
+    return Repository(engine)
 
 
 def _database_problem(database_url: str, exc: Exception) -> str:
@@ -75,7 +77,7 @@ def load_chats(settings: Settings) -> Catalog:
 
 
 def x_client(
-    settings: Settings, meter: TaggedMeter, now: Callable[[], datetime] | None = None
+    settings: Settings, meter: XMeter, now: Callable[[], datetime] | None = None
 ) -> TweepyXClient:
     """The tweepy client from the X credentials in the settings."""
     if not settings.has_x_credentials:
@@ -116,16 +118,18 @@ def wire(
     settings: Settings,
     *,
     catalog: Catalog,
-    store: ChatStore,
+    store: SqlChatStore,
     x: TweepyXClient,
-    meter: TaggedMeter,
+    usage: UsageLedger,
     host_user: XUser,
     clock: Clock,
     discord_endpoints: tuple[str, str] | None = None,
     discord_retry_max_delay: float = 60.0,
 ) -> Hosting:
-    """Build the host, its recap service, its controls and (with a token) the Discord bot."""
-    usage = UsageRecorder(store, meter)
+    """Build the host, its recap service, its controls and (with a token) the Discord bot.
+
+    ``usage`` is the meter ``x`` counts into; both write through ``store``.
+    """
     moderators = LoggedModerators()
     deps = RunnerDeps(
         store=store,
@@ -138,7 +142,11 @@ def wire(
         poll_seconds=settings.poll_seconds,
     )
     recaps = RecapService(
-        catalog=catalog, deps=deps, out_dir=settings.recaps, prices=settings.prices
+        catalog=catalog,
+        deps=deps,
+        records=store.repository,
+        out_dir=settings.recaps,
+        prices=settings.prices,
     )
 
     async def finished(runner: ChatRunner) -> None:
@@ -156,11 +164,11 @@ def wire(
             channel_id=settings.discord_channel_id,
             moderator_roles=settings.moderator_roles,
             control=control,
-            audit=StoreAuditLog(store, now=clock.now),
+            audit=StoreAuditLog(store.repository, now=clock.now),
             api_base=api_base,
             gateway_url=gateway,
             retry_max_delay=discord_retry_max_delay,
-            thread_store=StoreThreadStore(store),
+            thread_store=StoreThreadStore(store.repository),
         )
         moderators.inner = hosting.bot.channel
     elif token:
@@ -173,7 +181,7 @@ async def start(hosting: Hosting, *, schedule: bool = True) -> ChatScheduler | N
     if hosting.bot is not None:
         await hosting.bot.start()
     await hosting.host.resume_all()
-    hosting.recaps.resume_pending()
+    await hosting.recaps.resume_pending()
     if not schedule:
         return None
     scheduler = ChatScheduler(hosting.host)
@@ -182,13 +190,14 @@ async def start(hosting: Hosting, *, schedule: bool = True) -> ChatScheduler | N
 
 
 async def stop(hosting: Hosting, scheduler: ChatScheduler | None) -> None:
-    """Stop firing jobs, stop the chats (their state is saved), disconnect."""
+    """Stop firing jobs, stop the chats (their state is saved), disconnect, finish writes."""
     if scheduler is not None:
         scheduler.shutdown()
     await hosting.host.stop()
     await hosting.recaps.stop()
     if hosting.bot is not None:
         await hosting.bot.close()
+    await hosting.deps.store.close()
 
 
 async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) -> int:
@@ -201,9 +210,9 @@ async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) ->
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop_event.set)
     catalog = load_chats(settings)
-    store = await asyncio.to_thread(open_store, settings.database)
-    meter = TaggedMeter()
-    x = x_client(settings, meter)
+    store = SqlChatStore(await asyncio.to_thread(open_store, settings.database))
+    usage = UsageLedger(store)
+    x = x_client(settings, usage)
     leadership = leadership_for(settings.database)
     try:
         log.info("Waiting to lead: %s", leadership.describe())
@@ -221,7 +230,7 @@ async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) ->
             catalog=catalog,
             store=store,
             x=x,
-            meter=meter,
+            usage=usage,
             host_user=me,
             clock=SystemClock(),
         )

@@ -19,14 +19,16 @@ from typing import TextIO
 from chatbot.app import load_chats, open_store, start, stop, wire
 from chatbot.clock import AcceleratedClock
 from chatbot.domain.chat import ChatSpec
+from chatbot.domain.occurrence import RecapState
 from chatbot.domain.posts import XUser
 from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
-from chatbot.hosting.usage import TaggedMeter
+from chatbot.hosting.usage import UsageLedger
 from chatbot.render.safe_text import printable
 from chatbot.settings import Settings
 from chatbot.simulation import SPAMMER, Crowd
+from chatbot.storage.chat_store import SqlChatStore
 from chatbot.x.client import TweepyXClient
 
 BAR = 30
@@ -55,24 +57,26 @@ class Progress:
         self.live = out.isatty()
         self.shown: set[str] = set()
 
-    def update(self) -> None:
+    async def update(self) -> None:
+        """Print the posts made since the last update; redraw the bar."""
         runner = self.runner
         for step in runner.flow.steps:
             if step.status == "posted" and step.key not in self.shown:
                 self.shown.add(step.key)
                 text = runner.texts.for_step(step).replace("\n", " ")
-                minute = datetime.fromisoformat(step.posted_at or "") - runner.flow.start
+                minute = (step.posted_at or runner.flow.start) - runner.flow.start
                 self.say(f"  +{int(minute.total_seconds() // 60):2d} min  {text[:110]}")
         if self.live:
-            self.out.write("\r" + self.bar())
+            posts, people = await runner.deps.store.count_collected(runner.occurrence_id)
+            self.out.write("\r" + self.bar(posts, people))
             self.out.flush()
 
-    def bar(self) -> str:
+    def bar(self, posts: int, people: int) -> str:
+        """The progress bar: time elapsed, the current question, what was collected."""
         flow, now = self.runner.flow, self.clock.now()
         span = (flow.end - flow.start).total_seconds()
         done = min(max((now - flow.start).total_seconds() / span, 0.0), 1.0)
         filled = int(done * BAR)
-        posts, people = self.runner.deps.store.count_collected(self.runner.occurrence_id)
         question = f"Q{flow.current_question}" if flow.current_question else "welcome"
         return (
             f"  [{'#' * filled}{'.' * (BAR - filled)}] {int(done * 100):3d}%  {question:>7}  "
@@ -104,14 +108,14 @@ async def run_demo(
     catalog.chats = {chat.slug: chat}
     clock = AcceleratedClock(datetime.now(UTC).replace(microsecond=0), speed)
     settings = settings.model_copy(update={"database_url": fresh_database(settings.data_dir)})
-    store = await asyncio.to_thread(open_store, settings.database)
+    store = SqlChatStore(await asyncio.to_thread(open_store, settings.database))
     emulator = XEmulator(now=clock.now, end_time_min_age_seconds=0)
     await emulator.start("127.0.0.1", 0)
-    meter = TaggedMeter()
+    usage = UsageLedger(store)
     x = TweepyXClient(
         **asdict(emulator.keys),  # the emulator checks every signature, as X does
         base_url=emulator.base_url,
-        meter=meter,
+        meter=usage,
         now=clock.now,
     )
     crowd = Crowd(emulator, chat.hashtag, HOST_USER_ID, seed=seed, size=people)
@@ -120,7 +124,7 @@ async def run_demo(
         catalog=catalog,
         store=store,
         x=x,
-        meter=meter,
+        usage=usage,
         host_user=XUser(HOST_USER_ID, HOST_USERNAME),
         clock=clock,
     )
@@ -137,20 +141,20 @@ async def run_demo(
         crowd_task = asyncio.create_task(_crowd(crowd, runner, clock))
         hidden = False
         while chat.slug in hosting.host.runners:
-            progress.update()
+            await progress.update()
             if not hidden and runner.flow.current_question >= 2:
                 # A moderator spots the spammer and hides them, as one would from Discord.
                 result = await hosting.control.hide(SPAMMER[0])
                 progress.say(f"  [moderator] /chat hide @{SPAMMER[0]}: {result.message}")
                 hidden = True
             await asyncio.sleep(0.2)
-        progress.update()
+        await progress.update()
         crowd_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await crowd_task
         print("\n  Chat closed; collecting late answers is done. Building the recap…", file=out)
         await hosting.recaps.wait_idle()
-        return _report(hosting.recaps, chat, runner, out)
+        return await _report(hosting.recaps, chat, runner, out)
     finally:
         await stop(hosting, None)
         await x.close()
@@ -165,11 +169,11 @@ async def _crowd(crowd: Crowd, runner: ChatRunner, clock: AcceleratedClock) -> N
         await clock.sleep(20)
 
 
-def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out: TextIO) -> int:
+async def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out: TextIO) -> int:
     store = runner.deps.store
-    occurrence = store.get_occurrence(runner.occurrence_id)
+    occurrence = await store.get_occurrence(runner.occurrence_id)
     assert occurrence is not None
-    posts = [p for p in store.bot_posts(runner.occurrence_id) if p.key.startswith("recap-")]
+    posts = [p for p in await store.bot_posts(runner.occurrence_id) if p.key.startswith("recap-")]
     folder = recaps.out_dir / chat.slug / occurrence.local_date
     print(f"\nRecap thread posted on the emulator ({len(posts)} posts):\n", file=out)
     for post in sorted(posts, key=lambda p: int(p.key.split("-")[1])):
@@ -177,5 +181,5 @@ def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out: TextI
     print("Recap files:", file=out)
     for name in ("recap.md", "recap.html", "posts.csv", "activity.png"):
         print(f"  {folder / name}", file=out)
-    print(f"\n{recaps.cost_line(occurrence)}", file=out)
-    return 0 if occurrence.recap_state == "published" else 1
+    print(f"\n{await recaps.cost_line(occurrence.id)}", file=out)
+    return 0 if occurrence.recap_state == RecapState.PUBLISHED else 1

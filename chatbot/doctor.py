@@ -20,13 +20,13 @@ from chatbot.app import SetupError, x_client
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.catalog.checks import display_path
 from chatbot.domain.chat import ChatSpec, QuestionSet
+from chatbot.domain.cost import Prices, Usage
 from chatbot.domain.recurrence import next_occurrences
-from chatbot.hosting.usage import TaggedMeter
 from chatbot.ports import XAuthError, XError, XWritePermissionError
 from chatbot.settings import Settings
 from chatbot.x.client import TweepyXClient
 from chatbot.x.links import has_link
-from chatbot.x.meter import Prices, dollars
+from chatbot.x.meter import Meter
 from chatbot.x.search import SEARCH_PATH
 
 # Matches no post, so it costs no read; its answer carries the search rate-limit headers.
@@ -82,7 +82,8 @@ def estimate_chat(
     created = len(texts) + recap
     with_url = sum(has_link(text) for text in texts)
     read = participant_posts + created
-    cost = dollars(posts_read=read, posts_created=created, posts_with_url=with_url, prices=prices)
+    usage = Usage(posts_read=read, posts_created=created, posts_with_url=with_url)
+    cost = usage.cost(prices)
     return Estimate(created, with_url, read, cost)
 
 
@@ -91,7 +92,7 @@ async def diagnose(
 ) -> list[Finding]:
     """Run every check; stop at the first one the others depend on."""
     try:
-        x = x_client(settings, TaggedMeter())
+        x = x_client(settings, Meter())
     except SetupError as exc:
         return [fail("credentials", str(exc))]
     try:

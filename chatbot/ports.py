@@ -7,11 +7,21 @@ The core depends on these protocols only; adapters in ``chatbot.x``,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
+from chatbot.domain.answers import Assignment
+from chatbot.domain.cost import Usage
+from chatbot.domain.flow import Flow
+from chatbot.domain.occurrence import (
+    BotPost,
+    Occurrence,
+    OccurrenceState,
+    RecapState,
+    ScheduleOverride,
+)
 from chatbot.domain.posts import SearchBatch, XPost, XUser
 from chatbot.domain.views import (
     ControlResult,
@@ -103,6 +113,22 @@ class XClient(Protocol):
         ...
 
 
+class XMeter(Protocol):
+    """What the X adapter reports as it works; it counts, the host bills and prices."""
+
+    def record_request(self) -> None:
+        """One HTTP request was made (retries included)."""
+        ...
+
+    def record_read(self, post_ids: Iterable[int], *, at: datetime) -> None:
+        """A response returned these posts at ``at``."""
+        ...
+
+    def record_created(self, *, with_url: bool) -> None:
+        """One post was published (``with_url``: X prices it as a post with a link)."""
+        ...
+
+
 class Clock(Protocol):
     """Time as the core sees it: real in production, fake or accelerated elsewhere."""
 
@@ -112,6 +138,179 @@ class Clock(Protocol):
 
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` of this clock's time."""
+        ...
+
+
+class ChatStore(Protocol):
+    """The database as the hosting core sees it: domain values in and out, never blocking
+    the event loop. Each write sets only the columns it is about."""
+
+    # -- occurrences -------------------------------------------------------------
+    async def get_or_create_occurrence(
+        self,
+        *,
+        chat_slug: str,
+        local_date: str,
+        hashtag: str,
+        question_set: str,
+        scheduled_start: datetime,
+    ) -> Occurrence:
+        """Return the chat's occurrence on that local date, creating it once."""
+        ...
+
+    async def get_occurrence(self, occurrence_id: int) -> Occurrence | None:
+        """Return one occurrence by id."""
+        ...
+
+    async def find_occurrence(self, chat_slug: str, local_date: str) -> Occurrence | None:
+        """Return the chat's occurrence on a local date, if any."""
+        ...
+
+    async def latest_occurrence(
+        self, chat_slug: str, *, states: Sequence[OccurrenceState] = ()
+    ) -> Occurrence | None:
+        """Return the chat's most recent occurrence (optionally only in ``states``)."""
+        ...
+
+    async def live_occurrences(self) -> list[Occurrence]:
+        """Return the running or paused occurrences: the ones to resume."""
+        ...
+
+    async def collecting_occurrences(self, now: datetime) -> list[Occurrence]:
+        """Return ended occurrences whose collection window is still open."""
+        ...
+
+    async def open_occurrence(self, occurrence_id: int, *, flow: Flow, at: datetime) -> Occurrence:
+        """A chat starts: store its planned flow (``flow.start`` is its start), running."""
+        ...
+
+    async def save_flow(self, occurrence_id: int, flow: Flow) -> None:
+        """Keep where a running or paused chat stands."""
+        ...
+
+    async def end_occurrence(
+        self, occurrence_id: int, *, flow: Flow, ended_at: datetime, collect_until: datetime
+    ) -> None:
+        """The closing post is out: ended, collecting until ``collect_until``."""
+        ...
+
+    async def skip_occurrence(self, occurrence_id: int) -> None:
+        """A moderator skipped this date."""
+        ...
+
+    async def set_recap_state(self, occurrence_id: int, state: RecapState) -> None:
+        """Move an occurrence's recap along."""
+        ...
+
+    # -- the bot's own posts -------------------------------------------------------
+    async def intend_post(
+        self,
+        *,
+        occurrence_id: int,
+        key: str,
+        text: str,
+        now: datetime,
+        reply_to_post_id: int | None = None,
+        media_path: str | None = None,
+    ) -> tuple[BotPost, bool]:
+        """Record a post before sending it; True when this call recorded it, False when
+        an earlier one had (which may have sent it)."""
+        ...
+
+    async def mark_sent(
+        self, occurrence_id: int, key: str, *, x_post_id: int, now: datetime
+    ) -> None:
+        """Record that an intended post is on X."""
+        ...
+
+    async def mark_failed(self, occurrence_id: int, key: str, *, error: str) -> None:
+        """Record that X will never take a post."""
+        ...
+
+    async def bot_posts(self, occurrence_id: int) -> list[BotPost]:
+        """Return the bot's posts for an occurrence, in the order they were intended."""
+        ...
+
+    async def bot_post(self, occurrence_id: int, key: str) -> BotPost | None:
+        """Return one of the bot's posts by its key."""
+        ...
+
+    # -- collected posts -------------------------------------------------------------
+    async def unseen(self, posts: Sequence[XPost]) -> list[XPost]:
+        """Return the posts not stored yet."""
+        ...
+
+    async def record_collection(
+        self,
+        *,
+        occurrence_id: int,
+        posts: Sequence[XPost],
+        answers: Sequence[Assignment],
+        since_id: int | None,
+        now: datetime,
+        host_user_id: int,
+    ) -> list[XPost]:
+        """Store one collection pass at once (new posts, their answers, a higher since_id);
+        return the posts that were new."""
+        ...
+
+    async def collected_above(
+        self, occurrence_id: int, since_id: int | None
+    ) -> tuple[int, int] | None:
+        """Return the (oldest, newest) stored ids above ``since_id``: a pass left unfinished."""
+        ...
+
+    async def answers(self, occurrence_id: int) -> list[Assignment]:
+        """Return an occurrence's answer assignments."""
+        ...
+
+    async def count_collected(self, occurrence_id: int) -> tuple[int, int]:
+        """Return (participants' posts, distinct participants) of an occurrence."""
+        ...
+
+    async def collected_post_ids(self, occurrence_id: int) -> list[int]:
+        """Return the ids of every post collected for an occurrence."""
+        ...
+
+    async def update_metrics(self, posts: Sequence[XPost]) -> int:
+        """Store fresh public metrics of stored posts; return how many were updated."""
+        ...
+
+    # -- moderators' choices -------------------------------------------------------------
+    async def hidden_usernames(self, chat_slug: str) -> set[str]:
+        """Return the lower-case handles hidden from a chat."""
+        ...
+
+    async def hide_user(self, *, chat_slug: str, username: str, by: str, now: datetime) -> bool:
+        """Hide a participant from a chat; False when already hidden."""
+        ...
+
+    async def unhide_user(self, *, chat_slug: str, username: str) -> bool:
+        """Show a participant again; False when they were not hidden."""
+        ...
+
+    async def schedule_state(self, chat_slug: str) -> ScheduleOverride:
+        """Return moderators' overrides of a chat's schedule."""
+        ...
+
+    async def save_schedule_state(self, override: ScheduleOverride) -> None:
+        """Keep moderators' overrides of a chat's schedule."""
+        ...
+
+    # -- what X cost -------------------------------------------------------------------
+    async def add_usage(
+        self, occurrence_id: int, usage: Usage, *, reads: Collection[tuple[int, date]] = ()
+    ) -> Usage:
+        """Add X usage to an occurrence's totals, billing each of ``reads`` (post id, UTC
+        day) that X had not billed yet as one more read; return what was added."""
+        ...
+
+    async def usage(self, occurrence_id: int) -> Usage:
+        """Return an occurrence's X usage so far."""
+        ...
+
+    async def close(self) -> None:
+        """Finish the writes in flight (a chat cancelled mid-write is saved as it stood)."""
         ...
 
 

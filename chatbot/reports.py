@@ -9,14 +9,17 @@ from typing import TextIO
 
 from chatbot.app import SetupError, load_chats, open_store, wire, x_client
 from chatbot.clock import SystemClock
-from chatbot.hosting.usage import TaggedMeter
+from chatbot.domain.cost import Prices, Usage, cost_dollars
+from chatbot.domain.occurrence import HELD_STATES
+from chatbot.hosting.usage import UsageLedger
 from chatbot.ports import XError
 from chatbot.recap import Recap, build_recap
-from chatbot.recap.load import usage_of
-from chatbot.recap.stats import cost_dollars
 from chatbot.recap.transcript import build_transcript_from_x
 from chatbot.render.safe_text import printable
 from chatbot.settings import Settings
+from chatbot.storage.chat_store import SqlChatStore
+from chatbot.storage.repository import Repository
+from chatbot.x.meter import Meter
 
 
 def print_recap(recap: Recap, out: TextIO) -> None:
@@ -44,10 +47,10 @@ async def recap_command(
         raise SetupError(f"no valid chat called '{slug}' (known: {known})")
     store = await asyncio.to_thread(open_store, settings.database)
     if occurrence_date:
-        occurrence = store.find_occurrence(slug, occurrence_date)
+        occurrence = await asyncio.to_thread(store.find_occurrence, slug, occurrence_date)
     else:
-        occurrence = store.latest_occurrence(slug, states=("ended", "running", "paused"))
-    if occurrence is None or occurrence.id is None:
+        occurrence = await asyncio.to_thread(store.latest_occurrence, slug, states=HELD_STATES)
+    if occurrence is None:
         when = f"on {occurrence_date}" if occurrence_date else "yet"
         raise SetupError(f"{chat.hashtag} has no hosted chat {when} in {settings.database}")
     recap = await asyncio.to_thread(
@@ -63,20 +66,24 @@ async def recap_command(
     if not publish:
         print("\nNothing was posted (add --publish to post the thread on X).", file=out)
         return 0
-    meter = TaggedMeter()
-    x = x_client(settings, meter)
+    chat_store = SqlChatStore(store)
+    usage = UsageLedger(chat_store)
+    x = x_client(settings, usage)
     try:
         me = await x.me()
         hosting = wire(
             settings,
             catalog=catalog,
-            store=store,
+            store=chat_store,
             x=x,
-            meter=meter,
+            usage=usage,
             host_user=me,
             clock=SystemClock(),
         )
-        result = await hosting.recaps.publish(chat, occurrence, recap)
+        try:
+            result = await hosting.recaps.publish(chat, occurrence, recap)
+        finally:
+            await hosting.deps.store.close()
     except XError as exc:
         raise SetupError(f"X refused: {exc}") from exc
     finally:
@@ -99,7 +106,7 @@ async def transcript_command(
     if end <= start:
         raise SetupError("--end must be after --start")
     tag = hashtag if hashtag.startswith("#") else f"#{hashtag}"
-    meter = TaggedMeter()
+    meter = Meter()
     x = x_client(settings, meter)
     try:
         recap = await build_transcript_from_x(
@@ -116,9 +123,10 @@ async def transcript_command(
     finally:
         await x.close()
     print_recap(recap, out)
-    used = meter.snapshot()
+    # The pages of one search never repeat a post: each post returned is billed once.
+    used = Usage(requests=meter.requests, posts_read=meter.posts_returned)
     print(
-        f"\nRead {used.posts_billed} posts in {used.requests} requests "
+        f"\nRead {used.posts_read} posts in {used.requests} requests "
         f"(${used.cost(settings.prices)} on X).",
         file=out,
     )
@@ -130,21 +138,26 @@ async def history_command(
 ) -> int:
     """``chatbot history``: each hosted chat with its numbers and what it cost on X."""
     store = await asyncio.to_thread(open_store, settings.database)
-    prices = settings.prices
-    rows = store.occurrences(slug)
-    if not rows:
+    lines = await asyncio.to_thread(_history, store, slug, settings.prices)
+    if not lines:
         print("No chat has been hosted yet.", file=out)
         return 0
     print(f"{'chat':<14}{'date':<12}{'state':<10}{'posts':>7}{'people':>8}"
           f"{'reads':>8}{'made':>6}{'cost':>9}  recap", file=out)  # fmt: skip
-    for occ in rows:
-        assert occ.id is not None
+    for line in lines:
+        print(line, file=out)
+    return 0
+
+
+def _history(store: Repository, slug: str | None, prices: Prices) -> list[str]:
+    """One line per hosted chat, newest first (reads the database: run it in a thread)."""
+    lines = []
+    for occ in store.occurrences(slug):
         posts, people = store.count_collected(occ.id)
-        usage = usage_of(store, occ.id)
-        print(
+        usage = store.usage(occ.id)
+        lines.append(
             f"{occ.chat_slug:<14}{occ.local_date:<12}{occ.state:<10}{posts:>7}{people:>8}"
             f"{usage.posts_read:>8}{usage.posts_created:>6}"
-            f"{'$' + str(cost_dollars(usage, prices)):>9}  {occ.recap_state}",
-            file=out,
+            f"{'$' + str(cost_dollars(usage, prices)):>9}  {occ.recap_state}"
         )
-    return 0
+    return lines

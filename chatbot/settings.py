@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from chatbot.x.meter import Prices
+from chatbot.domain.cost import Prices
 
 _PASSWORD = re.compile(r"://[^/@:]*:([^@/]+)@")
 

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine
 
 from chatbot.storage.engine import make_engine, upgrade
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 
 PG_ADMIN = os.environ.get("CHATBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -72,6 +72,6 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def store(engine: Engine) -> ChatStore:
+def store(engine: Engine) -> Repository:
     """The repository on a fresh database."""
-    return ChatStore(engine)
+    return Repository(engine)

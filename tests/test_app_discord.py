@@ -20,12 +20,13 @@ import pytest
 from chatbot.app import Hosting, start, stop, wire
 from chatbot.catalog import Catalog
 from chatbot.discord_adapter import ModeratorBot
+from chatbot.domain.occurrence import Occurrence
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
-from chatbot.hosting.usage import TaggedMeter
+from chatbot.hosting.usage import UsageLedger
 from chatbot.settings import Settings, load_settings
+from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.engine import make_engine, upgrade
-from chatbot.storage.repository import ChatStore
-from chatbot.storage.tables import Occurrence
+from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 from tests.clock import ManualClock
 from tests.dbfixtures import sqlite_url  # noqa: F401
@@ -65,7 +66,7 @@ class App:
     clock: SteppedClock
     emulator: XEmulator
     fake: FakeDiscord
-    store: ChatStore
+    store: Repository
 
     @property
     def bot(self) -> ModeratorBot:
@@ -134,11 +135,11 @@ def clock() -> SteppedClock:
 
 
 @pytest.fixture
-def store(sqlite_url: str) -> Iterator[ChatStore]:  # noqa: F811
+def store(sqlite_url: str) -> Iterator[Repository]:  # noqa: F811
     """A fresh SQLite database (the store itself is tested on PostgreSQL in tests/storage)."""
     engine = make_engine(sqlite_url)
     upgrade(engine)
-    yield ChatStore(engine)
+    yield Repository(engine)
     engine.dispose()
 
 
@@ -160,7 +161,7 @@ Launch = Callable[..., Awaitable[App]]
 @pytest.fixture
 async def launch(
     tmp_path: Path,
-    store: ChatStore,
+    store: Repository,
     emulator: XEmulator,  # noqa: F811
     clock: SteppedClock,
     catalog: Catalog,  # noqa: F811
@@ -171,14 +172,15 @@ async def launch(
 
     async def go(*, retry_max_delay: float = 60.0) -> App:
         settings = discord_settings(tmp_path)
-        meter = TaggedMeter()
-        x = make_x(emulator, clock, meter)
+        port = SqlChatStore(store)
+        usage = UsageLedger(port)
+        x = make_x(emulator, clock, usage)
         hosting = wire(
             settings,
             catalog=catalog,
-            store=store,
+            store=port,
             x=x,
-            meter=meter,
+            usage=usage,
             host_user=await x.me(),
             clock=clock,
             discord_endpoints=(fake_discord.api_base, fake_discord.gateway_url),

@@ -10,9 +10,9 @@ from discord import app_commands
 from chatbot.discord_adapter.moderation import Moderation, Reply
 from chatbot.discord_adapter.render import render_status
 from chatbot.discord_adapter.text import clean
+from chatbot.domain.commands import EXTEND_MAX, EXTEND_MIN, ask_refusal, clean_handle
 from chatbot.domain.views import ControlResult
 from chatbot.ports import ChatControl
-from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
 
 log = logging.getLogger(__name__)
 
@@ -94,23 +94,18 @@ def build_chat_group(moderation: Moderation) -> app_commands.Group:
         group.command(name=name, description=description)(_slug_command(moderation, name, method))
 
     @group.command(name="extend", description="Give the current question more time")
-    @app_commands.describe(minutes="Extra minutes (1–60)", chat=CHAT_HELP)
+    @app_commands.describe(minutes=f"Extra minutes ({EXTEND_MIN}–{EXTEND_MAX})", chat=CHAT_HELP)
     @app_commands.autocomplete(chat=slugs)
     async def extend(
         interaction: discord.Interaction,
-        minutes: app_commands.Range[int, 1, 60],
+        minutes: app_commands.Range[int, EXTEND_MIN, EXTEND_MAX],
         chat: str | None = None,
     ) -> None:
-        async def action() -> Reply:
-            if not 1 <= minutes <= 60:
-                return Reply("Extend by 1 to 60 minutes.", ephemeral=True)
-            return await as_reply(control.extend(minutes, chat))
-
         await moderation.run(
             interaction,
             command="/chat extend",
             arguments=format_args(minutes=minutes, chat=chat),
-            action=action,
+            action=lambda: as_reply(control.extend(minutes, chat)),
             moderator_only=True,
         )
 
@@ -120,14 +115,11 @@ def build_chat_group(moderation: Moderation) -> app_commands.Group:
     @app_commands.autocomplete(chat=slugs)
     async def ask(interaction: discord.Interaction, text: str, chat: str | None = None) -> None:
         async def action() -> Reply:
-            length = weighted_length(text)
-            if length > MAX_WEIGHTED_LENGTH:
-                return Reply(
-                    f"That question is {length} characters as X counts them; the limit is "
-                    f"{MAX_WEIGHTED_LENGTH}, and the post still needs room for its number "
-                    "and the hashtag.",
-                    ephemeral=True,
-                )
+            # Refused here, privately, before the chat is even looked up; the flow decides
+            # again with the question's number and the hashtag.
+            refusal = ask_refusal(text)
+            if refusal:
+                return Reply(refusal, ephemeral=True)
             return await as_reply(control.ask(text, chat))
 
         await moderation.run(
@@ -173,12 +165,12 @@ def _handle_command(
     async def callback(
         interaction: discord.Interaction, handle: str, chat: str | None = None
     ) -> None:
-        clean_handle = handle.strip().removeprefix("@")
+        name_only = clean_handle(handle)
         await moderation.run(
             interaction,
             command=f"/chat {name}",
-            arguments=format_args(handle=clean_handle, chat=chat),
-            action=lambda: as_reply(method(clean_handle, chat)),
+            arguments=format_args(handle=name_only, chat=chat),
+            action=lambda: as_reply(method(name_only, chat)),
             moderator_only=True,
         )
 

@@ -12,11 +12,55 @@ leave no gap and an ad-hoc question takes the next number.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
-PENDING, POSTING, POSTED, SKIPPED, DROPPED = "pending", "posting", "posted", "skipped", "dropped"
+from chatbot.domain.commands import (
+    Ask,
+    Command,
+    End,
+    Extend,
+    NextNow,
+    Pause,
+    Resume,
+    Skip,
+    ask_refusal,
+    extend_refusal,
+)
+from chatbot.domain.views import ControlResult
+from chatbot.render.posts import question_text
+
+
+class FlowState(StrEnum):
+    """Where a chat stands: running, held by a moderator, or closed."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+class StepKind(StrEnum):
+    """What a step posts."""
+
+    WELCOME = "welcome"
+    RULES = "rules"
+    QUESTION = "question"
+    LAST_CALL = "last_call"
+    CLOSING = "closing"
+
+
+class StepStatus(StrEnum):
+    """Where one step stands; "posting" is intended but not yet known to be on X."""
+
+    PENDING = "pending"
+    POSTING = "posting"
+    POSTED = "posted"
+    SKIPPED = "skipped"
+    DROPPED = "dropped"
 
 
 @dataclass
@@ -24,14 +68,27 @@ class Step:
     """One post of the flow; ``gap`` is minutes after the previous posted step."""
 
     key: str  # plan key: "welcome", "rules", "q-1" (first planned question), "ask-1", …
-    kind: str  # "welcome", "rules", "question", "last_call", "closing"
+    kind: StepKind
     gap: float = 0.0
     source: int = 0  # index into the question set for planned questions
     text: str = ""  # ad-hoc question text
-    status: str = PENDING
+    status: StepStatus = StepStatus.PENDING
     number: int = 0  # the "Qn" number, given when posted
-    posted_at: str | None = None
+    posted_at: datetime | None = None
     post_id: int | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Step:
+        """Rebuild a step stored by ``Flow.to_json`` (plain strings, ISO times)."""
+        posted_at = data.get("posted_at")
+        return cls(
+            **data
+            | {
+                "kind": StepKind(data["kind"]),
+                "status": StepStatus(data["status"]),
+                "posted_at": datetime.fromisoformat(posted_at) if posted_at else None,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -52,6 +109,15 @@ class Notice:
 Action = Post | Notice
 
 
+@dataclass(frozen=True)
+class ChatFacts:
+    """What the answer to a moderator's command names: the hashtag, the zone, a step's text."""
+
+    hashtag: str
+    timezone: str
+    step_text: Callable[[Step], str]
+
+
 @dataclass
 class Flow:
     """Where one chat stands; serialisable to JSON for the database."""
@@ -61,7 +127,7 @@ class Flow:
     last_call_lead: float  # minutes before the end
     thread: bool  # every post replies to the previous one
     steps: list[Step] = field(default_factory=list)
-    status: str = "running"  # running, paused, ended
+    status: FlowState = FlowState.RUNNING
     next_due: datetime | None = None
     paused_at: datetime | None = None
     asks: int = 0
@@ -79,12 +145,12 @@ class Flow:
         thread: bool,
     ) -> Flow:
         """Plan a chat starting at ``start``: one interval per question (minutes after it)."""
-        steps = [Step("welcome", "welcome"), Step("rules", "rules")]
+        steps = [Step("welcome", StepKind.WELCOME), Step("rules", StepKind.RULES)]
         gap = float(first_question_after)
         for index, interval in enumerate(intervals):
-            steps.append(Step(f"q-{index + 1}", "question", gap=gap, source=index))
+            steps.append(Step(f"q-{index + 1}", StepKind.QUESTION, gap=gap, source=index))
             gap = float(interval)
-        steps += [Step("last_call", "last_call"), Step("closing", "closing")]
+        steps += [Step("last_call", StepKind.LAST_CALL), Step("closing", StepKind.CLOSING)]
         return cls(
             start=start,
             end=start + duration,
@@ -95,26 +161,23 @@ class Flow:
         )
 
     def to_json(self) -> str:
-        """Serialise for the database."""
-        data: dict[str, Any] = asdict(self)
-        for name in ("start", "end", "next_due", "paused_at"):
-            value = getattr(self, name)
-            data[name] = value.isoformat() if value else None
-        return json.dumps(data)
+        """Serialise for the database (enums as their strings, times as ISO 8601)."""
+        return json.dumps(asdict(self), default=_iso)
 
     @classmethod
     def from_json(cls, text: str) -> Flow:
-        """Rebuild a flow stored by ``to_json``."""
+        """Rebuild a flow stored by ``to_json`` (older rows included)."""
         data = json.loads(text)
         for name in ("start", "end", "next_due", "paused_at"):
             data[name] = datetime.fromisoformat(data[name]) if data[name] else None
-        data["steps"] = [Step(**s) for s in data["steps"]]
+        data["steps"] = [Step.from_dict(s) for s in data["steps"]]
+        data["status"] = FlowState(data["status"])
         return cls(**data)
 
     # -- queries ---------------------------------------------------------------
     def pending(self) -> list[Step]:
         """Steps not yet posted, skipped or dropped, in order."""
-        return [s for s in self.steps if s.status in (PENDING, POSTING)]
+        return [s for s in self.steps if s.status in (StepStatus.PENDING, StepStatus.POSTING)]
 
     def next_step(self) -> Step | None:
         """The step that comes next, if any."""
@@ -123,7 +186,9 @@ class Flow:
 
     def posted_questions(self) -> list[Step]:
         """Questions posted so far, in order."""
-        return [s for s in self.steps if s.kind == "question" and s.status == POSTED]
+        return [
+            s for s in self.steps if s.kind == StepKind.QUESTION and s.status == StepStatus.POSTED
+        ]
 
     @property
     def current_question(self) -> int:
@@ -137,47 +202,57 @@ class Flow:
         return self.end - timedelta(minutes=self.last_call_lead)
 
     def _last_post_id(self) -> int | None:
-        posted = [s for s in self.steps if s.status == POSTED and s.post_id]
+        posted = [s for s in self.steps if s.status == StepStatus.POSTED and s.post_id]
         return posted[-1].post_id if posted else None
 
     def _welcome_id(self) -> int | None:
-        return next((s.post_id for s in self.steps if s.kind == "welcome" and s.post_id), None)
+        return next(
+            (s.post_id for s in self.steps if s.kind == StepKind.WELCOME and s.post_id), None
+        )
 
     def due(self, step: Step) -> datetime:
         """When ``step`` is due, as the plan stands."""
-        if step.kind == "last_call":
+        if step.kind == StepKind.LAST_CALL:
             return self.last_call_at
-        if step.kind == "closing":
+        if step.kind == StepKind.CLOSING:
             return self.end
         return self.next_due or self.start
 
-    # -- events ----------------------------------------------------------------
+    def describe(self, step: Step) -> str:
+        """Short human name of a step: 'Q3', 'the last call'…"""
+        if step.kind == StepKind.QUESTION:
+            return f"Q{step.number or self.current_question + 1}"
+        return {
+            StepKind.WELCOME: "the welcome",
+            StepKind.RULES: "the rules",
+            StepKind.LAST_CALL: "the last call",
+            StepKind.CLOSING: "the closing post",
+        }[step.kind]
+
+    # -- time and posts --------------------------------------------------------
     def tick(self, now: datetime) -> list[Action]:
         """Time passed: return the post that is due now, if any (one at a time)."""
-        if self.status != "running":
-            return []
         step = self.next_step()
-        if step is None:
-            self.status = "ended"
+        if self.status != FlowState.RUNNING or step is None:
             return []
-        if step.status == POSTING:
+        if step.status == StepStatus.POSTING:
             return [self._post(step)]
         due = self.due(step)
-        if step.kind == "question" and due > self.last_call_at:
-            step.status = DROPPED
+        if step.kind == StepKind.QUESTION and due > self.last_call_at:
+            step.status = StepStatus.DROPPED
             return [
                 Notice(f"No time left for a question; dropped it ({step.key})."),
                 *self.tick(now),
             ]
         if due > now:
             return []
-        step.status = POSTING
-        if step.kind == "question":
+        step.status = StepStatus.POSTING
+        if step.kind == StepKind.QUESTION:
             step.number = self.current_question + 1
         return [self._post(step)]
 
     def _post(self, step: Step) -> Post:
-        if step.kind == "rules":
+        if step.kind == StepKind.RULES:
             reply_to = self._welcome_id()
         elif self.thread:
             reply_to = self._last_post_id()
@@ -186,65 +261,84 @@ class Flow:
         return Post(step, reply_to)
 
     def posted(self, step_key: str, *, post_id: int, at: datetime) -> None:
-        """A step's post is on X: time the step after it from now."""
+        """A step's post is on X: time the step after it from now. The closing ends the chat."""
         step = next(s for s in self.steps if s.key == step_key)
-        step.status, step.post_id, step.posted_at = POSTED, post_id, at.isoformat()
+        step.status, step.post_id, step.posted_at = StepStatus.POSTED, post_id, at
         following = self.next_step()
-        if following is not None and following.kind == "question":
+        if following is not None and following.kind == StepKind.QUESTION:
             self.next_due = at + timedelta(minutes=following.gap)
-        if step.kind == "closing":
-            self.status = "ended"
+        if step.kind == StepKind.CLOSING:
+            self.status = FlowState.ENDED
 
-    def next_now(self, now: datetime) -> str:
-        """Moderator: bring the next step forward to now; return what comes."""
+    # -- moderators' commands --------------------------------------------------
+    def handle(self, command: Command, now: datetime, facts: ChatFacts) -> ControlResult:
+        """Apply a moderator's command, or refuse it; say which, and why."""
         step = self.next_step()
-        if step is None or self.status == "ended":
-            return "The chat has ended."
-        if step.kind == "last_call":
+        if self.status == FlowState.ENDED or step is None:
+            return ControlResult(False, f"{facts.hashtag} has ended.")
+        match command:
+            case NextNow():
+                return self._next_now(step, now)
+            case Pause():
+                if self.status != FlowState.RUNNING:
+                    return ControlResult(False, "The chat is already paused.")
+                self.status, self.paused_at = FlowState.PAUSED, now
+                return ControlResult(True, f"{facts.hashtag} paused; answers are still collected.")
+            case Resume():
+                return self._resume(now)
+            case Skip():
+                if step.kind != StepKind.QUESTION or step.status == StepStatus.POSTING:
+                    return ControlResult(False, "The next post is not a question; nothing skipped.")
+                step.status = StepStatus.SKIPPED
+                return ControlResult(True, f"Skipped the next question: {facts.step_text(step)}")
+            case Extend(minutes):
+                return self._extend(minutes, facts)
+            case Ask(text):
+                return self._ask(text.strip(), now, facts)
+            case End():
+                self._finish(now)
+                return ControlResult(True, f"Closing {facts.hashtag} now.")
+
+    def _next_now(self, step: Step, now: datetime) -> ControlResult:
+        if self.status == FlowState.PAUSED:
+            return ControlResult(False, "The chat is paused: resume it first.")
+        if step.kind == StepKind.LAST_CALL:
             self.end = now + timedelta(minutes=self.last_call_lead)
-        elif step.kind == "closing":
+        elif step.kind == StepKind.CLOSING:
             self.end = now
         else:
             self.next_due = now
-        return self.describe(step)
+        return ControlResult(True, f"Posting {self.describe(step)} now; what follows moves up.")
 
-    def skip(self) -> str:
-        """Moderator: drop the next planned question; the one after takes its time."""
-        step = self.next_step()
-        if step is None or step.kind != "question" or step.status == POSTING:
-            return ""
-        step.status = SKIPPED
-        return self.describe(step)
-
-    def pause(self, now: datetime) -> bool:
-        """Moderator: hold every post until resumed."""
-        if self.status != "running":
-            return False
-        self.status, self.paused_at = "paused", now
-        return True
-
-    def resume(self, now: datetime) -> timedelta | None:
-        """Moderator: carry on; everything still to come moves by the pause's length."""
-        if self.status != "paused" or self.paused_at is None:
-            return None
+    def _resume(self, now: datetime) -> ControlResult:
+        if self.status != FlowState.PAUSED or self.paused_at is None:
+            return ControlResult(False, "The chat is not paused.")
         held = now - self.paused_at
-        self.end += held
-        if self.next_due:
-            self.next_due += held
-        self.status, self.paused_at = "running", None
-        return held
+        self._shift(held)
+        self.status, self.paused_at = FlowState.RUNNING, None
+        minutes = round(held.total_seconds() / 60, 1)
+        return ControlResult(True, f"Resumed; the rest of the chat moved by {minutes} min.")
 
-    def extend(self, minutes: float) -> None:
-        """Moderator: give the current question (and the chat) more minutes."""
-        delta = timedelta(minutes=minutes)
+    def _extend(self, minutes: int, facts: ChatFacts) -> ControlResult:
+        refusal = extend_refusal(minutes)
+        if refusal:
+            return ControlResult(False, refusal)
+        self._shift(timedelta(minutes=minutes))
+        end = self.end.astimezone(ZoneInfo(facts.timezone)).strftime("%H:%M")
+        return ControlResult(True, f"Extended by {minutes} min; the chat now ends at {end}.")
+
+    def _shift(self, delta: timedelta) -> None:
         self.end += delta
         if self.next_due:
             self.next_due += delta
 
-    def ask(self, text: str, now: datetime) -> Step:
-        """Moderator: post an ad-hoc question now, before whatever comes next."""
+    def _ask(self, text: str, now: datetime, facts: ChatFacts) -> ControlResult:
+        number = self.current_question + 1
+        refusal = ask_refusal(text, number=number, hashtag=facts.hashtag)
+        if refusal:
+            return ControlResult(False, refusal)
         self.asks += 1
-        step = Step(f"ask-{self.asks}", "question", text=text)
+        step = Step(f"ask-{self.asks}", StepKind.QUESTION, text=text)
         following = self.next_step()
         index = self.steps.index(following) if following else len(self.steps)
         # The planned question after it keeps its own gap, counted from the ad-hoc one.
@@ -252,24 +346,23 @@ class Flow:
         self.next_due = now
         if self.last_call_at < now:
             self.end = now + timedelta(minutes=self.last_call_lead)
-        return step
+        return ControlResult(
+            True, f"Posting Q{number} now: {question_text(number, text, facts.hashtag)}"
+        )
 
-    def finish(self, now: datetime) -> None:
-        """Moderator: close now; remaining questions and the last call are dropped."""
+    def _finish(self, now: datetime) -> None:
         for step in self.pending():
-            if step.kind in ("question", "last_call") and step.status == PENDING:
-                step.status = DROPPED
+            if (
+                step.kind in (StepKind.QUESTION, StepKind.LAST_CALL)
+                and step.status == StepStatus.PENDING
+            ):
+                step.status = StepStatus.DROPPED
         self.end = min(self.end, now)
-        if self.status == "paused":
-            self.status, self.paused_at = "running", None
+        if self.status == FlowState.PAUSED:
+            self.status, self.paused_at = FlowState.RUNNING, None
 
-    def describe(self, step: Step) -> str:
-        """Short human name of a step: 'Q3', 'the last call'…"""
-        if step.kind == "question":
-            return f"Q{step.number or self.current_question + 1}"
-        return {
-            "welcome": "the welcome",
-            "rules": "the rules",
-            "last_call": "the last call",
-            "closing": "the closing post",
-        }[step.kind]
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot store {value!r} in a flow")

@@ -5,17 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from chatbot.domain.answers import AnswerAssigner, Assignment
 from chatbot.domain.chat import ChatSpec
+from chatbot.domain.occurrence import Occurrence
 from chatbot.domain.posts import XPost
 from chatbot.domain.views import MirroredAnswer
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.ports import XError
-from chatbot.storage.tables import Answer, Occurrence
-
-if TYPE_CHECKING:
-    from chatbot.hosting.runner import RunnerDeps
 
 log = logging.getLogger("chatbot.collector")
 EARLY = timedelta(minutes=15)  # people say hello before the start
@@ -32,20 +29,53 @@ class Backlog:
 
 
 class Collector:
-    """Polls recent search for the hashtag with ``since_id``; nothing is read twice."""
+    """Polls recent search for the hashtag with ``since_id``; nothing is read twice.
+
+    It owns the occurrence's ``since_id`` (the store moves that column only, with each
+    pass); the runner tells it when the window ends (``window_end``).
+    """
 
     def __init__(
-        self, *, chat: ChatSpec, occurrence: Occurrence, assigner: AnswerAssigner, deps: RunnerDeps
+        self,
+        *,
+        chat: ChatSpec,
+        occurrence: Occurrence,
+        assigner: AnswerAssigner,
+        backlog: Backlog | None,
+        deps: RunnerDeps,
     ) -> None:
-        self.chat, self.occurrence, self.assigner, self.deps = chat, occurrence, assigner, deps
+        self.chat, self.assigner, self.backlog, self.deps = chat, assigner, backlog, deps
+        self.occurrence_id = occurrence.id
+        self.start = occurrence.scheduled_start
+        self.since_id = occurrence.since_id
+        self.window_end = occurrence.collect_until  # None until the chat has closed
         self.query = f"{chat.hashtag} -is:retweet"
         self._next_poll: datetime | None = None
         self._backoff = 1
         self._rate: tuple[int | None, datetime | None] = (None, None)
-        assert occurrence.id is not None
+
+    @classmethod
+    async def open(cls, *, chat: ChatSpec, occurrence: Occurrence, deps: RunnerDeps) -> Collector:
+        """A collector for ``occurrence``, knowing what earlier processes stored."""
+        store = deps.store
+        questions = {
+            p.x_post_id: int(p.key[1:])
+            for p in await store.bot_posts(occurrence.id)
+            if p.key.startswith("q") and p.key[1:].isdigit() and p.x_post_id
+        }
+        known: dict[int, list[int]] = {}
+        for answer in await store.answers(occurrence.id):
+            known.setdefault(answer.post_id, []).append(answer.question_number)
+        assigner = AnswerAssigner(
+            question_posts=questions,
+            host_user_id=deps.host_user.id,
+            hidden=await store.hidden_usernames(chat.slug),
+            known=known,
+        )
         # Stored posts newer than since_id: an earlier process stopped part-way through a pass.
-        left = deps.store.collected_above(occurrence.id, occurrence.since_id)
-        self.backlog = Backlog(until_id=left[0], newest_id=left[1]) if left else None
+        left = await store.collected_above(occurrence.id, occurrence.since_id)
+        backlog = Backlog(until_id=left[0], newest_id=left[1]) if left else None
+        return cls(chat=chat, occurrence=occurrence, assigner=assigner, backlog=backlog, deps=deps)
 
     def seconds_to_next_poll(self, now: datetime) -> float:
         """Seconds until the next search is due."""
@@ -53,9 +83,17 @@ class Collector:
             return 0.0
         return (self._next_poll - now).total_seconds()
 
+    def hide(self, username: str) -> None:
+        """Leave a hidden user's posts out from the next pass on."""
+        self.assigner.hide(username)
+
+    def show(self, username: str) -> None:
+        """Collect a user's posts again from the next pass on."""
+        self.assigner.hidden.discard(username.lower())
+
     def collecting(self, now: datetime) -> bool:
         """True from the chat's start until its grace period ends and nothing is left unread."""
-        until = self.occurrence.collect_until
+        until = self.window_end
         return until is None or now < until or self.backlog is not None
 
     async def collect_if_due(self) -> list[XPost]:
@@ -111,12 +149,11 @@ class Collector:
         read and leaves ``since_id`` where it was; the next pass reads on below its
         oldest post (the backlog) before ``since_id`` moves up to the newest post.
         """
-        deps, occ = self.deps, self.occurrence
-        assert occ.id is not None
-        since_id, backlog = occ.since_id, self.backlog
-        start_time = None if since_id else occ.scheduled_start - EARLY
+        deps, occurrence_id = self.deps, self.occurrence_id
+        since_id, backlog = self.since_id, self.backlog
+        start_time = None if since_id else self.start - EARLY
         batch = await deps.usage.track(
-            occ.id,
+            occurrence_id,
             deps.x.search_recent(
                 self.query,
                 since_id=since_id,
@@ -138,34 +175,21 @@ class Collector:
             self.backlog, claimed = None, top
         posts = [
             p
-            for p in deps.store.unseen(batch.posts)
+            for p in await deps.store.unseen(batch.posts)
             if p.author.username.lower() not in self.assigner.hidden
         ]
         assignments = self.assigner.assign(posts)
-        rows = [
-            Answer(
-                occurrence_id=occ.id,
-                post_id=a.post_id,
-                question_number=a.question_number,
-                label=a.label,
-                method=a.method,
-                parent_post_id=a.parent_post_id,
-            )
-            for a in assignments
-        ]
-        new = deps.store.record_collection(
-            occurrence_id=occ.id,
+        new = await deps.store.record_collection(
+            occurrence_id=occurrence_id,
             posts=posts,
-            answers=rows,
+            answers=assignments,
             since_id=claimed,
             now=deps.clock.now(),
             host_user_id=deps.host_user.id,
         )
         self._rate = (batch.rate_remaining, batch.rate_reset)
-        # The runner may have swapped in a fresh occurrence row while we searched.
-        current = self.occurrence
-        if claimed and (current.since_id is None or claimed > current.since_id):
-            current.since_id = claimed
+        if claimed and (self.since_id is None or claimed > self.since_id):
+            self.since_id = claimed
         if assignments:
             await self._mirror(new, assignments)
         return new, batch.error
@@ -188,7 +212,6 @@ class Collector:
                     parent_post_id=a.parent_post_id,
                 )
             )
-        assert self.occurrence.id is not None
         await self.deps.moderators.mirror_answers(
-            occurrence_id=self.occurrence.id, answers=mirrored
+            occurrence_id=self.occurrence_id, answers=mirrored
         )

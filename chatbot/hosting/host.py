@@ -7,7 +7,6 @@ was running (or still collecting) and joins late any chat whose window is open.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -15,14 +14,14 @@ from datetime import datetime, timedelta
 from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.flow import Flow
+from chatbot.domain.occurrence import Occurrence, OccurrenceState
 from chatbot.domain.recurrence import local_date, next_occurrences
-from chatbot.hosting.runner import ChatRunner, RunnerDeps
+from chatbot.hosting.deps import RunnerDeps
+from chatbot.hosting.runner import ChatRunner
 from chatbot.render.chat_texts import TextMaker
-from chatbot.storage.tables import Occurrence
 
 log = logging.getLogger("chatbot.host")
 FinishedHook = Callable[[ChatRunner], Awaitable[None]]
-CLOSED_STATES = ("ended", "skipped", "done")
 
 
 class Host:
@@ -41,11 +40,14 @@ class Host:
         self.on_finished = on_finished
         self.runners: dict[str, ChatRunner] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        # Opening a chat awaits the database: one opening at a time, so a chat that the
+        # scheduler and a moderator open at once gets one runner.
+        self._opening = asyncio.Lock()
 
     # -- opening chats -----------------------------------------------------------
-    def occurrence_for(self, chat: ChatSpec, start: datetime) -> Occurrence:
+    async def occurrence_for(self, chat: ChatSpec, start: datetime) -> Occurrence:
         """Return (creating once) the occurrence of ``chat`` starting at ``start``."""
-        return self.deps.store.get_or_create_occurrence(
+        return await self.deps.store.get_or_create_occurrence(
             chat_slug=chat.slug,
             local_date=local_date(chat, start),
             hashtag=chat.hashtag,
@@ -62,59 +64,63 @@ class Host:
 
     async def open_chat(self, chat: ChatSpec, start: datetime) -> ChatRunner | None:
         """Start (or resume) hosting the occurrence of ``chat`` at ``start``."""
+        async with self._opening:
+            return await self._open_chat(chat, start)
+
+    async def _open_chat(self, chat: ChatSpec, start: datetime) -> ChatRunner | None:
         if chat.slug in self.runners:
             return self.runners[chat.slug]
-        occurrence = self.occurrence_for(chat, start)
-        if occurrence.state in CLOSED_STATES or occurrence.state == "cancelled":
+        store = self.deps.store
+        occurrence = await self.occurrence_for(chat, start)
+        if occurrence.state in (OccurrenceState.ENDED, OccurrenceState.SKIPPED):
             return None
-        skip = self.deps.store.schedule_state(chat.slug)
-        if occurrence.state == "scheduled" and skip.paused:
-            log.info("%s: the schedule is paused; %s not hosted", chat.slug, occurrence.local_date)
-            return None
-        if occurrence.state == "scheduled" and skip.skip_date == occurrence.local_date:
-            self.deps.store.update_occurrence(occurrence.id, state="skipped")  # type: ignore[arg-type]
-            await self.deps.moderators.notify(
-                f"{chat.hashtag} on {occurrence.local_date} was skipped, as a moderator asked."
-            )
-            return None
+        if occurrence.state == OccurrenceState.SCHEDULED:
+            skip = await store.schedule_state(chat.slug)
+            if skip.paused:
+                log.info(
+                    "%s: the schedule is paused; %s not hosted", chat.slug, occurrence.local_date
+                )
+                return None
+            if skip.skip_date == occurrence.local_date:
+                await store.skip_occurrence(occurrence.id)
+                await self.deps.moderators.notify(
+                    f"{chat.hashtag} on {occurrence.local_date} was skipped, as a moderator asked."
+                )
+                return None
         return await self._open(chat, occurrence)
 
     async def start_now(self, chat: ChatSpec) -> ChatRunner | None:
         """A moderator starts ``chat`` now: today's occurrence, unless it already ran."""
-        if chat.slug in self.runners:
-            return self.runners[chat.slug]
-        now = self.deps.clock.now()
-        occurrence = self.occurrence_for(chat, now)
-        if occurrence.state != "scheduled":
-            return None
-        assert occurrence.id is not None
-        occurrence = self.deps.store.update_occurrence(occurrence.id, scheduled_start=now)
-        runner = await self._open(chat, occurrence)
+        async with self._opening:
+            if chat.slug in self.runners:
+                return self.runners[chat.slug]
+            now = self.deps.clock.now()
+            occurrence = await self.occurrence_for(chat, now)
+            if occurrence.state != OccurrenceState.SCHEDULED:
+                return None
+            runner = await self._open(chat, occurrence, start=now)
         await runner.advance()
         return runner
 
-    async def _open(self, chat: ChatSpec, occurrence: Occurrence) -> ChatRunner:
+    async def _open(
+        self, chat: ChatSpec, occurrence: Occurrence, *, start: datetime | None = None
+    ) -> ChatRunner:
+        """Host an occurrence: plan it when fresh (from ``start``, or its scheduled start)."""
         qset = self.catalog.question_set_of(chat)
-        fresh = occurrence.state == "scheduled"
+        fresh = occurrence.state == OccurrenceState.SCHEDULED
         if fresh:
             flow = Flow.plan(
-                start=occurrence.scheduled_start,
+                start=start or occurrence.scheduled_start,
                 duration=chat.duration,
                 first_question_after=chat.first_question_after_minutes,
                 intervals=[q.minutes or chat.question_interval_minutes for q in qset.questions],
                 last_call_lead=chat.last_call_before_end_minutes,
                 thread=chat.thread_under_welcome,
             )
-            assert occurrence.id is not None
-            occurrence = self.deps.store.update_occurrence(
-                occurrence.id,
-                state="running",
-                started_at=self.deps.clock.now(),
-                flow=flow.to_json(),
+            occurrence = await self.deps.store.open_occurrence(
+                occurrence.id, flow=flow, at=self.deps.clock.now()
             )
-        else:
-            flow = Flow.from_json(occurrence.flow)
-        runner = ChatRunner(chat=chat, qset=qset, occurrence=occurrence, flow=flow, deps=self.deps)
+        runner = await ChatRunner.open(chat=chat, qset=qset, occurrence=occurrence, deps=self.deps)
         self.runners[chat.slug] = runner
         if fresh:
             await self.deps.moderators.chat_started(
@@ -138,9 +144,14 @@ class Host:
 
     async def resume_all(self) -> None:
         """Resume every chat the database says is live, and join open windows late."""
+        async with self._opening:
+            await self._resume_all()
+
+    async def _resume_all(self) -> None:
         now = self.deps.clock.now()
         store = self.deps.store
-        for occurrence in store.live_occurrences() + store.collecting_occurrences(now):
+        live = await store.live_occurrences() + await store.collecting_occurrences(now)
+        for occurrence in live:
             chat = self.catalog.chats.get(occurrence.chat_slug)
             if chat is None:
                 log.error(
@@ -155,10 +166,10 @@ class Host:
         for chat in self.catalog.enabled_chats():
             start = self.current_start(chat, now)
             if start and chat.slug not in self.runners:
-                if store.schedule_state(chat.slug).paused:
+                if (await store.schedule_state(chat.slug)).paused:
                     continue
                 log.info("%s: joining late, the chat started at %s", chat.slug, start)
-                await self.open_chat(chat, start)
+                await self._open_chat(chat, start)
 
     # -- driving -------------------------------------------------------------------
     async def _drive(self, runner: ChatRunner) -> None:
@@ -179,13 +190,6 @@ class Host:
                 del self.runners[slug]
                 self._tasks.pop(slug, None)
 
-    async def wait_finished(self, slug: str) -> None:
-        """Wait until the chat ``slug`` is no longer hosted."""
-        task = self._tasks.get(slug)
-        if task:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.shield(task)
-
     async def stop(self) -> None:
         """Stop every runner (state is in the database; a restart resumes)."""
         tasks = list(self._tasks.values())
@@ -204,17 +208,16 @@ class Host:
                 "%s: reminder %s before %s passed while away; skipped", chat.slug, offset, start
             )
             return
-        occurrence = self.occurrence_for(chat, start)
-        schedule = self.deps.store.schedule_state(chat.slug)
+        occurrence = await self.occurrence_for(chat, start)
+        schedule = await self.deps.store.schedule_state(chat.slug)
         if (
-            occurrence.state != "scheduled"
+            occurrence.state != OccurrenceState.SCHEDULED
             or schedule.paused
             or schedule.skip_date == occurrence.local_date
         ):
             return
         text = TextMaker(chat, self.catalog.question_set_of(chat), start).reminder(offset)
         minutes = int(offset.total_seconds() // 60)
-        assert occurrence.id is not None
         result = await self.deps.publisher.publish(
             occurrence_id=occurrence.id, key=f"reminder-{minutes}m", text=text, now=now
         )

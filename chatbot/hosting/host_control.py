@@ -7,10 +7,24 @@ logic lives here beyond choosing which chat a command is for.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
+from chatbot.domain.commands import (
+    Ask,
+    Command,
+    End,
+    Extend,
+    NextNow,
+    Pause,
+    Resume,
+    Skip,
+    clean_handle,
+)
+from chatbot.domain.flow import FlowState
+from chatbot.domain.occurrence import RecapState, ScheduleOverride
 from chatbot.domain.recurrence import local_date, next_occurrences
 from chatbot.domain.views import ControlResult, HostStatus, LiveChat, RecapPreview, UpcomingChat
 from chatbot.hosting.host import Host
@@ -18,9 +32,9 @@ from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
 
 RECAP_STATUS = {
-    "awaiting_approval": "awaiting approval",
-    "approved": "approved, not yet posted",
-    "published": "published",
+    RecapState.AWAITING: "awaiting approval",
+    RecapState.APPROVED: "approved, not yet posted",
+    RecapState.PUBLISHED: "published",
 }
 
 
@@ -75,24 +89,24 @@ class HostControl:
     # -- status --------------------------------------------------------------------------
     async def status(self) -> HostStatus:
         """The live chats and the upcoming ones."""
-        live = [self._live_chat(r) for r in self.host.runners.values()]
+        live = [await self._live_chat(r) for r in list(self.host.runners.values())]
         return HostStatus(live=live, upcoming=await self.schedule_list())
 
-    def _live_chat(self, runner: ChatRunner) -> LiveChat:
+    async def _live_chat(self, runner: ChatRunner) -> LiveChat:
         flow = runner.flow
         posted = flow.posted_questions()
         step = flow.next_step()
-        posts, people = self.host.deps.store.count_collected(runner.occurrence_id)
+        posts, people = await self.host.deps.store.count_collected(runner.occurrence_id)
         return LiveChat(
             slug=runner.chat.slug,
             hashtag=runner.chat.hashtag,
             title=runner.qset.title,
-            state="closing" if flow.status == "ended" else flow.status,
+            state="closing" if flow.status == FlowState.ENDED else flow.status,
             current_question=flow.current_question,
             question_count=len(runner.qset.questions) + flow.asks,
             current_question_text=runner.texts.for_step(posted[-1]) if posted else "",
             next_step=flow.describe(step) if step else "nothing (collecting late answers)",
-            next_step_at=flow.due(step) if step and flow.status == "running" else None,
+            next_step_at=flow.due(step) if step and flow.status == FlowState.RUNNING else None,
             ends_at=flow.end,
             posts_collected=posts,
             participants=people,
@@ -111,71 +125,67 @@ class HostControl:
             return ControlResult(False, f"{chat.hashtag} already ran today; it was not restarted.")
         return ControlResult(True, f"{chat.hashtag} started: the welcome post is out.")
 
+    async def _command(self, slug: str | None, command: Command) -> ControlResult:
+        runner = self._live(slug)
+        return runner if isinstance(runner, ControlResult) else await runner.command(command)
+
     async def next_question(self, slug: str | None = None) -> ControlResult:
         """Post the next question now."""
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.next_now()
+        return await self._command(slug, NextNow())
 
     async def pause(self, slug: str | None = None) -> ControlResult:
         """Hold the live chat's posts."""
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.pause()
+        return await self._command(slug, Pause())
 
     async def resume(self, slug: str | None = None) -> ControlResult:
         """Resume a paused chat."""
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.resume()
+        return await self._command(slug, Resume())
 
     async def skip(self, slug: str | None = None) -> ControlResult:
         """Skip the next question."""
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.skip()
+        return await self._command(slug, Skip())
 
     async def extend(self, minutes: int, slug: str | None = None) -> ControlResult:
         """Give the current question more minutes."""
-        if not 1 <= minutes <= 60:
-            return ControlResult(False, "Extend by 1 to 60 minutes.")
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.extend(minutes)
+        return await self._command(slug, Extend(minutes))
 
     async def ask(self, text: str, slug: str | None = None) -> ControlResult:
         """Post an ad-hoc question now."""
-        if not text.strip():
-            return ControlResult(False, "The question is empty.")
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.ask(text.strip())
+        return await self._command(slug, Ask(text))
 
     async def end(self, slug: str | None = None) -> ControlResult:
         """Close the live chat now."""
-        runner = self._live(slug)
-        return runner if isinstance(runner, ControlResult) else await runner.end()
+        return await self._command(slug, End())
 
     async def hide(self, handle: str, slug: str | None = None) -> ControlResult:
         """Keep an author out of collection, the feed and the recap of a chat."""
         chat = self._for_handle(slug)
         if isinstance(chat, ControlResult):
             return chat
-        runner = self.host.runners.get(chat.slug)
-        if runner is not None:
-            return runner.hide(handle, by="moderator")
-        name = handle.strip().lstrip("@")
-        self.host.deps.store.hide_user(
-            chat_slug=chat.slug, username=name, by="moderator", now=self.host.deps.clock.now()
+        name = clean_handle(handle)
+        deps = self.host.deps
+        await deps.store.hide_user(
+            chat_slug=chat.slug, username=name, by="moderator", now=deps.clock.now()
         )
+        if (runner := self.host.runners.get(chat.slug)) is not None:
+            runner.collector.hide(name)
         return ControlResult(True, f"@{name} is hidden from {chat.hashtag}.")
 
     async def unhide(self, handle: str, slug: str | None = None) -> ControlResult:
-        """Show a hidden author again."""
+        """Show a hidden author again (posts made while hidden stay out)."""
         chat = self._for_handle(slug)
         if isinstance(chat, ControlResult):
             return chat
-        runner = self.host.runners.get(chat.slug)
-        if runner is not None:
-            return runner.unhide(handle)
-        name = handle.strip().lstrip("@")
-        if not self.host.deps.store.unhide_user(chat_slug=chat.slug, username=name):
+        name = clean_handle(handle)
+        if not await self.host.deps.store.unhide_user(chat_slug=chat.slug, username=name):
             return ControlResult(False, f"@{name} was not hidden.")
-        return ControlResult(True, f"@{name} is shown again in {chat.hashtag}.")
+        if (runner := self.host.runners.get(chat.slug)) is not None:
+            runner.collector.show(name)
+        return ControlResult(
+            True,
+            f"@{name} is shown again in {chat.hashtag}; "
+            "posts made while hidden were not collected.",
+        )
 
     # -- recaps ------------------------------------------------------------------------------
     async def recap_preview(self, slug: str) -> RecapPreview | ControlResult:
@@ -183,7 +193,7 @@ class HostControl:
         chat = self._chat(slug)
         if isinstance(chat, ControlResult):
             return chat
-        occurrence = self.recaps.occurrence(chat.slug)
+        occurrence = await self.recaps.occurrence(chat.slug)
         if occurrence is None:
             return ControlResult(False, f"{chat.hashtag} has not run yet: no recap to show.")
         recap = await self.recaps.build(chat, occurrence)
@@ -200,10 +210,10 @@ class HostControl:
         chat = self._chat(slug)
         if isinstance(chat, ControlResult):
             return chat
-        occurrence = self.recaps.occurrence(chat.slug)
+        occurrence = await self.recaps.occurrence(chat.slug)
         if occurrence is None:
             return ControlResult(False, f"{chat.hashtag} has not run yet: no recap to publish.")
-        if occurrence.recap_state == "published":
+        if occurrence.recap_state == RecapState.PUBLISHED:
             return ControlResult(False, f"The {occurrence.local_date} recap is already on X.")
         return await self.recaps.publish(chat, occurrence)
 
@@ -216,7 +226,7 @@ class HostControl:
             starts = next_occurrences(chat, now, 1)
             if not starts:
                 continue
-            state = self.host.deps.store.schedule_state(chat.slug)
+            state = await self.host.deps.store.schedule_state(chat.slug)
             upcoming.append(
                 UpcomingChat(
                     slug=chat.slug,
@@ -238,8 +248,9 @@ class HostControl:
         starts = next_occurrences(chat, self.host.deps.clock.now(), 1)
         if not starts:
             return ControlResult(False, f"{chat.hashtag} has no upcoming occurrence.")
-        day = local_date(chat, starts[0])
-        self.host.deps.store.set_schedule_state(chat.slug, skip_date=day)
+        store = self.host.deps.store
+        override = await store.schedule_state(chat.slug)
+        await store.save_schedule_state(replace(override, skip_date=local_date(chat, starts[0])))
         when = starts[0].astimezone(ZoneInfo(chat.timezone)).strftime("%a %d %b %H:%M %Z")
         return ControlResult(
             True, f"{chat.hashtag} on {when} will be skipped (`/schedule resume` undoes it)."
@@ -250,7 +261,8 @@ class HostControl:
         chat = self._chat(slug)
         if isinstance(chat, ControlResult):
             return chat
-        self.host.deps.store.set_schedule_state(chat.slug, paused=True)
+        store = self.host.deps.store
+        await store.save_schedule_state(replace(await store.schedule_state(chat.slug), paused=True))
         live = " The live chat carries on." if chat.slug in self.host.runners else ""
         return ControlResult(True, f"{chat.hashtag} is paused: no chats until resumed.{live}")
 
@@ -259,5 +271,5 @@ class HostControl:
         chat = self._chat(slug)
         if isinstance(chat, ControlResult):
             return chat
-        self.host.deps.store.set_schedule_state(chat.slug, paused=False, skip_date=None)
+        await self.host.deps.store.save_schedule_state(ScheduleOverride(chat.slug))
         return ControlResult(True, f"{chat.hashtag} is scheduled again.")

@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from chatbot.hosting.usage import UsageRecorder
-from chatbot.ports import XAuthError, XClient, XDuplicateError, XError, XForbiddenError
-from chatbot.storage.repository import ChatStore
+from chatbot.domain.occurrence import PostState
+from chatbot.hosting.usage import UsageLedger
+from chatbot.ports import (
+    ChatStore,
+    XAuthError,
+    XClient,
+    XDuplicateError,
+    XError,
+    XForbiddenError,
+)
 
 log = logging.getLogger("chatbot.publisher")
 LOOKBACK = timedelta(minutes=2)
@@ -32,7 +39,7 @@ class Published:
 class Publisher:
     """Records each post as intended before sending it; reconciles intents left by a crash."""
 
-    def __init__(self, *, store: ChatStore, x: XClient, usage: UsageRecorder) -> None:
+    def __init__(self, *, store: ChatStore, x: XClient, usage: UsageLedger) -> None:
         self.store, self.x, self.usage = store, x, usage
         self._intended_here: set[tuple[int, str]] = set()
 
@@ -47,7 +54,7 @@ class Publisher:
         media_path: Path | None = None,
     ) -> Published:
         """Make the post ``key`` of an occurrence unless it is already on X."""
-        intent, created = self.store.intend_post(
+        intent, created = await self.store.intend_post(
             occurrence_id=occurrence_id,
             key=key,
             text=text,
@@ -55,10 +62,9 @@ class Publisher:
             reply_to_post_id=reply_to,
             media_path=str(media_path) if media_path else None,
         )
-        assert intent.id is not None
-        if intent.state == "sent":
+        if intent.state == PostState.SENT:
             return Published("sent", intent.x_post_id, intent.text)
-        if intent.state == "failed":
+        if intent.state == PostState.FAILED:
             return Published("refused", None, intent.text, intent.error or "")
         try:
             post_id = None
@@ -83,10 +89,10 @@ class Publisher:
         except XAuthError as exc:
             return Published("auth", None, intent.text, str(exc))
         except (XDuplicateError, XForbiddenError) as exc:
-            self.store.mark_failed(intent.id, error=str(exc))
+            await self.store.mark_failed(occurrence_id, key, error=str(exc))
             return Published("refused", None, intent.text, str(exc))
         except XError as exc:
             log.warning("occurrence %s: posting %s failed, will retry: %s", occurrence_id, key, exc)
             return Published("retry", None, intent.text, str(exc))
-        self.store.mark_sent(intent.id, x_post_id=post_id, now=now)
+        await self.store.mark_sent(occurrence_id, key, x_post_id=post_id, now=now)
         return Published("sent", post_id, intent.text)

@@ -10,21 +10,19 @@ from pathlib import Path
 
 from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
+from chatbot.domain.cost import Prices, cost_dollars
+from chatbot.domain.occurrence import HELD_STATES, Occurrence, OccurrenceState, RecapState
 from chatbot.domain.views import ControlResult
-from chatbot.hosting.runner import RunnerDeps
-from chatbot.ports import XError
-from chatbot.recap import (
-    Prices,
-    Recap,
+from chatbot.hosting.deps import RunnerDeps
+from chatbot.hosting.recap_publishing import (
     RecapNotApprovedError,
     approve_recap,
-    build_recap,
     publish_recap,
     refresh_metrics,
 )
-from chatbot.recap.load import usage_of
-from chatbot.recap.stats import cost_dollars
-from chatbot.storage.tables import Occurrence
+from chatbot.ports import XError
+from chatbot.recap import Recap, build_recap
+from chatbot.recap.build import RecapStore
 
 log = logging.getLogger("chatbot.recaps")
 RESUME_WITHIN = timedelta(days=2)  # an older unpublished recap is left for a moderator
@@ -34,18 +32,22 @@ class RecapService:
     """Builds and publishes recaps; the host hands it each chat whose window is over."""
 
     def __init__(
-        self, *, catalog: Catalog, deps: RunnerDeps, out_dir: Path, prices: Prices | None = None
+        self,
+        *,
+        catalog: Catalog,
+        deps: RunnerDeps,
+        records: RecapStore,
+        out_dir: Path,
+        prices: Prices | None = None,
     ) -> None:
-        self.catalog, self.deps, self.out_dir, self.prices = catalog, deps, out_dir, prices
+        self.catalog, self.deps, self.records = catalog, deps, records
+        self.out_dir, self.prices = out_dir, prices
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- which occurrence ----------------------------------------------------------
-    def occurrence(self, slug: str, local_date: str | None = None) -> Occurrence | None:
-        """The occurrence a recap command means: the given date, or the latest that ran."""
-        store = self.deps.store
-        if local_date:
-            return store.find_occurrence(slug, local_date)
-        return store.latest_occurrence(slug, states=("ended", "running", "paused"))
+    async def occurrence(self, slug: str) -> Occurrence | None:
+        """The occurrence a recap command means: the latest that ran."""
+        return await self.deps.store.latest_occurrence(slug, states=HELD_STATES)
 
     # -- background work -------------------------------------------------------------
     def start(self, chat: ChatSpec, occurrence_id: int) -> None:
@@ -54,18 +56,20 @@ class RecapService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def resume_pending(self) -> None:
+    async def resume_pending(self) -> None:
         """After a restart: finish the recaps of recently ended chats that were not done."""
         now = self.deps.clock.now()
         for chat in self.catalog.chats.values():
-            occ = self.deps.store.latest_occurrence(chat.slug, states=("ended",))
-            if occ is None or occ.id is None or occ.ended_at is None:
+            occ = await self.deps.store.latest_occurrence(
+                chat.slug, states=(OccurrenceState.ENDED,)
+            )
+            if occ is None or occ.ended_at is None or now - occ.ended_at > RESUME_WITHIN:
                 continue
-            if now - occ.ended_at > RESUME_WITHIN:
-                continue
-            waiting = chat.recap.require_approval and occ.recap_state != "approved"
-            if occ.recap_state == "none" or (
-                chat.recap.post_to_x and not waiting and occ.recap_state in ("draft", "approved")
+            waiting = chat.recap.require_approval and occ.recap_state != RecapState.APPROVED
+            if occ.recap_state == RecapState.NONE or (
+                chat.recap.post_to_x
+                and not waiting
+                and occ.recap_state in (RecapState.DRAFT, RecapState.APPROVED)
             ):
                 log.info("%s: finishing the recap of %s", chat.slug, occ.local_date)
                 self.start(chat, occ.id)
@@ -95,10 +99,9 @@ class RecapService:
     async def build(self, chat: ChatSpec, occurrence: Occurrence) -> Recap:
         """Write the recap files and return the thread text (nothing is posted)."""
         qset = self.catalog.question_set_of(chat)
-        assert occurrence.id is not None
         return await asyncio.to_thread(
             build_recap,
-            self.deps.store,
+            self.records,
             chat,
             qset,
             occurrence.id,
@@ -109,10 +112,10 @@ class RecapService:
     async def after_chat(self, chat: ChatSpec, occurrence_id: int) -> None:
         """Wait out the recap delay, then refresh metrics, build, and publish or ask."""
         deps = self.deps
-        occurrence = deps.store.get_occurrence(occurrence_id)
-        if occurrence is None or occurrence.recap_state == "published":
+        occurrence = await deps.store.get_occurrence(occurrence_id)
+        if occurrence is None or occurrence.recap_state == RecapState.PUBLISHED:
             return
-        if occurrence.ended_at and occurrence.recap_state == "none":
+        if occurrence.ended_at and occurrence.recap_state == RecapState.NONE:
             due = occurrence.ended_at + timedelta(minutes=chat.recap.delay_minutes)
             await deps.clock.sleep((due - deps.clock.now()).total_seconds())
             try:
@@ -132,7 +135,7 @@ class RecapService:
                 f"{chat.hashtag} recap is ready (not posted to X, as the schedule says): {where}"
             )
             return
-        if chat.recap.require_approval and recap.state != "approved":
+        if chat.recap.require_approval and recap.state != RecapState.APPROVED:
             await deps.moderators.notify(
                 f"{chat.hashtag} recap is ready for approval: `/recap preview {chat.slug}`, "
                 f"then `/recap publish {chat.slug}`. Files: {where}"
@@ -145,22 +148,20 @@ class RecapService:
     ) -> ControlResult:
         """Approve and post the recap thread under the closing post."""
         deps = self.deps
-        assert occurrence.id is not None
-        if occurrence.state != "ended":
+        if occurrence.state != OccurrenceState.ENDED:
             return ControlResult(False, "The chat is still running; publish after it closes.")
         recap = recap or await self.build(chat, occurrence)
-        approve_recap(deps.store, occurrence.id)
-        closing = deps.store.bot_post(occurrence.id, "closing")
+        await approve_recap(deps.store, occurrence.id)
+        closing = await deps.store.bot_post(occurrence.id, "closing")
         try:
             ids = await deps.usage.track(
                 occurrence.id,
                 publish_recap(
                     deps.store,
-                    deps.x,
+                    deps.publisher,
                     recap,
                     now=deps.clock.now(),
                     reply_to=closing.x_post_id if closing else None,
-                    publisher=deps.publisher,
                 ),
             )
         except RecapNotApprovedError as exc:
@@ -168,14 +169,14 @@ class RecapService:
         except XError as exc:
             await deps.moderators.notify(f"{chat.hashtag} recap could not be posted: {exc}")
             return ControlResult(False, f"X refused the recap: {exc}")
-        message = f"{chat.hashtag} recap published: {len(ids)} posts. {self.cost_line(occurrence)}"
+        cost = await self.cost_line(occurrence.id)
+        message = f"{chat.hashtag} recap published: {len(ids)} posts. {cost}"
         await deps.moderators.notify(message)
         return ControlResult(True, message)
 
-    def cost_line(self, occurrence: Occurrence) -> str:
+    async def cost_line(self, occurrence_id: int) -> str:
         """One sentence on what the occurrence cost on X so far."""
-        assert occurrence.id is not None
-        usage = usage_of(self.deps.store, occurrence.id)
+        usage = await self.deps.store.usage(occurrence_id)
         return (
             f"This chat used {usage.posts_read} post reads and {usage.posts_created} posts on X "
             f"(${cost_dollars(usage, self.prices)})."

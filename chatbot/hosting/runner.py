@@ -9,41 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.chat import ChatSpec, QuestionSet
-from chatbot.domain.flow import Flow, Notice, Post, Step
-from chatbot.domain.posts import XUser
+from chatbot.domain.commands import Command
+from chatbot.domain.flow import ChatFacts, Flow, FlowState, Notice, Post, Step, StepKind
+from chatbot.domain.occurrence import Occurrence
+from chatbot.domain.views import ControlResult
 from chatbot.hosting.collector import Collector
-from chatbot.hosting.commands import ModeratorCommands
-from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.usage import UsageRecorder
-from chatbot.ports import Clock, ModeratorChannel, XClient
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.render.chat_texts import TextMaker
-from chatbot.storage.repository import ChatStore
-from chatbot.storage.tables import Occurrence
 
 log = logging.getLogger("chatbot.runner")
 AUTH_RETRY = timedelta(minutes=5)
 
 
-@dataclass(frozen=True)
-class RunnerDeps:
-    """What every runner shares: storage, X, moderators, the clock and usage metering."""
-
-    store: ChatStore
-    x: XClient
-    moderators: ModeratorChannel
-    clock: Clock
-    host_user: XUser
-    usage: UsageRecorder
-    publisher: Publisher
-    poll_seconds: float = 15.0
-
-
-class ChatRunner(ModeratorCommands):
+class ChatRunner:
     """Runs one chat occurrence: posts its steps when due and collects its posts."""
 
     def __init__(
@@ -51,39 +32,35 @@ class ChatRunner(ModeratorCommands):
         *,
         chat: ChatSpec,
         qset: QuestionSet,
-        occurrence: Occurrence,
+        occurrence_id: int,
         flow: Flow,
+        collector: Collector,
         deps: RunnerDeps,
     ) -> None:
         self.chat, self.qset, self.flow, self.deps = chat, qset, flow, deps
-        self.occurrence = occurrence
+        self.occurrence_id, self.collector = occurrence_id, collector
         self.lock = asyncio.Lock()
         self.texts = TextMaker(chat, qset, flow.start)
+        self.facts = ChatFacts(chat.hashtag, chat.timezone, self.texts.for_step)
         self._blocked_until: datetime | None = None
         self._wake = asyncio.Event()
-        store = deps.store
-        assert occurrence.id is not None
-        questions = {
-            p.x_post_id: int(p.key[1:])
-            for p in store.bot_posts(occurrence.id)
-            if p.key.startswith("q") and p.key[1:].isdigit() and p.x_post_id
-        }
-        known: dict[int, list[int]] = {}
-        for answer in store.answers(occurrence.id):
-            known.setdefault(answer.post_id, []).append(answer.question_number)
-        assigner = AnswerAssigner(
-            question_posts=questions,
-            host_user_id=deps.host_user.id,
-            hidden=store.hidden_usernames(chat.slug),
-            known=known,
-        )
-        self.collector = Collector(chat=chat, occurrence=occurrence, assigner=assigner, deps=deps)
 
-    @property
-    def occurrence_id(self) -> int:
-        """The database id of the occurrence this runner hosts."""
-        assert self.occurrence.id is not None
-        return self.occurrence.id
+    @classmethod
+    async def open(
+        cls, *, chat: ChatSpec, qset: QuestionSet, occurrence: Occurrence, deps: RunnerDeps
+    ) -> ChatRunner:
+        """A runner for an occurrence that has started (its flow is stored)."""
+        if occurrence.flow is None:
+            raise ValueError(f"occurrence {occurrence.id} has not started: it has no flow")
+        collector = await Collector.open(chat=chat, occurrence=occurrence, deps=deps)
+        return cls(
+            chat=chat,
+            qset=qset,
+            occurrence_id=occurrence.id,
+            flow=occurrence.flow,
+            collector=collector,
+            deps=deps,
+        )
 
     # -- the loop --------------------------------------------------------------
     async def step(self) -> None:
@@ -97,7 +74,7 @@ class ChatRunner(ModeratorCommands):
         now = self.deps.clock.now()
         waits = [self.collector.seconds_to_next_poll(now)]
         step = self.flow.next_step()
-        if self.flow.status == "running" and step is not None:
+        if self.flow.status == FlowState.RUNNING and step is not None:
             waits.append((self.flow.due(step) - now).total_seconds())
         return max(0.05, min(waits))
 
@@ -140,13 +117,21 @@ class ChatRunner(ModeratorCommands):
     def finished(self) -> bool:
         """True once the chat has closed, its collection window is over and every post in
         it has been read."""
-        until = self.occurrence.collect_until
-        return (
-            self.flow.status == "ended"
-            and until is not None
-            and self.deps.clock.now() >= until
-            and self.collector.backlog is None
+        return self.flow.status == FlowState.ENDED and not self.collector.collecting(
+            self.deps.clock.now()
         )
+
+    # -- moderators' commands ----------------------------------------------------
+    async def command(self, command: Command) -> ControlResult:
+        """Apply a moderator's command to the flow; save it, post what became due at once,
+        and wake the loop so the new timing takes effect."""
+        async with self.lock:
+            result = self.flow.handle(command, self.deps.clock.now(), self.facts)
+            if result.ok:
+                await self.save()
+                await self._advance()
+        self.wake()
+        return result
 
     # -- posting ---------------------------------------------------------------
     async def advance(self) -> None:
@@ -160,7 +145,9 @@ class ChatRunner(ModeratorCommands):
             return
         while True:
             actions = self.flow.tick(now)
-            self.save()
+            if not actions:  # nothing changed
+                return
+            await self.save()
             for notice in (a for a in actions if isinstance(a, Notice)):
                 await self.deps.moderators.notify(f"{self.chat.hashtag}: {notice.text}")
             posts = [a for a in actions if isinstance(a, Post)]
@@ -169,7 +156,7 @@ class ChatRunner(ModeratorCommands):
 
     def bot_key(self, step: Step) -> str:
         """The idempotency key of a step's post: 'q3' for the third question posted."""
-        return f"q{step.number}" if step.kind == "question" else step.key
+        return f"q{step.number}" if step.kind == StepKind.QUESTION else step.key
 
     async def _publish(self, action: Post, now: datetime) -> bool:
         step, deps = action.step, self.deps
@@ -194,37 +181,26 @@ class ChatRunner(ModeratorCommands):
         if result.outcome == "refused":
             await deps.moderators.notify(f"{self.chat.hashtag}: X refused {key}: {result.error}")
         self.flow.posted(step.key, post_id=result.post_id or 0, at=now)
-        self.save()
-        await self._after_post(step, result.post_id, result.text, now)
+        if step.kind == StepKind.CLOSING:
+            await self.close(now)
+        else:
+            await self.save()
+        if step.kind == StepKind.QUESTION and result.post_id:
+            self.collector.assigner.add_question_post(result.post_id, step.number)
+            url = f"https://x.com/{self.chat.host}/status/{result.post_id}"
+            await self.deps.moderators.question_posted(
+                occurrence_id=self.occurrence_id, number=step.number, text=result.text, url=url
+            )
         return True
 
-    async def _after_post(self, step: Step, post_id: int | None, text: str, now: datetime) -> None:
-        if step.kind == "question" and post_id:
-            self.collector.assigner.add_question_post(post_id, step.number)
-            url = f"https://x.com/{self.chat.host}/status/{post_id}"
-            await self.deps.moderators.question_posted(
-                occurrence_id=self.occurrence_id, number=step.number, text=text, url=url
-            )
-        if step.kind == "closing":
-            self.close(now)
-
-    def close(self, now: datetime) -> None:
-        """The closing post is out: keep collecting through the grace period."""
+    async def close(self, now: datetime) -> None:
+        """The closing post is out: the chat has ended; collect through the grace period."""
         until = now + timedelta(minutes=self.chat.grace_minutes)
-        self.occurrence = self.deps.store.update_occurrence(
-            self.occurrence_id,
-            state="ended",
-            ended_at=now,
-            collect_until=until,
-            flow=self.flow.to_json(),
+        await self.deps.store.end_occurrence(
+            self.occurrence_id, flow=self.flow, ended_at=now, collect_until=until
         )
-        self.collector.occurrence = self.occurrence
+        self.collector.window_end = until
 
-    def save(self) -> None:
+    async def save(self) -> None:
         """Persist the flow, so a restart resumes exactly here."""
-        # "ended" is set by close(), once the closing post is out.
-        state = self.flow.status if self.flow.status != "ended" else self.occurrence.state
-        self.occurrence = self.deps.store.update_occurrence(
-            self.occurrence_id, state=state, flow=self.flow.to_json()
-        )
-        self.collector.occurrence = self.occurrence
+        await self.deps.store.save_flow(self.occurrence_id, self.flow)

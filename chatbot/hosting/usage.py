@@ -1,9 +1,11 @@
-"""Attribute what each X call cost to the chat occurrence that made it.
+"""The host's meter: what each X call cost, added to the occurrence that made it.
 
-Calls for several chats (and a chat's posting and collecting) overlap in time,
-so a before/after difference of one meter would count a call twice. Instead the
-meter tags each count with the occurrence of the task making the call (a
-context variable) and the recorder writes each tag's counts once.
+Calls for several chats (and a chat's posting and collecting) overlap in time, so
+a before/after difference of one counter would count a call twice. Instead each
+count is tagged with the occurrence of the task making the call (a context
+variable set by ``track``), and each tag's counts are written once, when its call
+is over. Reads are billed as X bills them, a post once per UTC day, by the store,
+which keeps the reads billed so that a restart does not count them again.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import contextvars
 from collections import defaultdict
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
-from chatbot.storage.repository import ChatStore
-from chatbot.x.meter import Meter
+from chatbot.domain.cost import Usage, billing_day
+from chatbot.ports import ChatStore
 
 T = TypeVar("T")
 _current: contextvars.ContextVar[int | None] = contextvars.ContextVar("x_usage_tag", default=None)
@@ -24,46 +26,41 @@ _current: contextvars.ContextVar[int | None] = contextvars.ContextVar("x_usage_t
 
 @dataclass
 class _Counts:
+    """One occurrence's counts not yet written."""
+
     requests: int = 0
-    posts_read: int = 0
     posts_created: int = 0
     posts_with_url: int = 0
+    reads: set[tuple[int, date]] = field(default_factory=set)  # (post id, billing day)
 
 
-@dataclass(slots=True)
-class TaggedMeter(Meter):
-    """A meter that also keeps, per occurrence, the counts not yet written down."""
+class UsageLedger:
+    """Implements ``chatbot.ports.XMeter`` for the host, per occurrence, into the store."""
 
-    pending: dict[int, _Counts] = field(default_factory=lambda: defaultdict(_Counts))
+    def __init__(self, store: ChatStore) -> None:
+        self.store = store
+        self._pending: dict[int, _Counts] = defaultdict(_Counts)
 
-    def _tagged(self) -> _Counts | None:
+    def _counts(self) -> _Counts | None:
         tag = _current.get()
-        return self.pending[tag] if tag is not None else None
+        return self._pending[tag] if tag is not None else None
 
     def record_request(self) -> None:
-        Meter.record_request(self)
-        if (counts := self._tagged()) is not None:
+        """Count a request for the occurrence making it."""
+        if (counts := self._counts()) is not None:
             counts.requests += 1
 
     def record_read(self, post_ids: Iterable[int], *, at: datetime) -> None:
-        billed = self.snapshot().posts_billed
-        Meter.record_read(self, post_ids, at=at)
-        if (counts := self._tagged()) is not None:
-            counts.posts_read += self.snapshot().posts_billed - billed
+        """Note the posts read, by the day X bills them on."""
+        if (counts := self._counts()) is not None:
+            day = billing_day(at)
+            counts.reads.update((post_id, day) for post_id in post_ids)
 
     def record_created(self, *, with_url: bool) -> None:
-        Meter.record_created(self, with_url=with_url)
-        if (counts := self._tagged()) is not None:
+        """Count a post made for the occurrence."""
+        if (counts := self._counts()) is not None:
             counts.posts_created += 1
             counts.posts_with_url += int(with_url)
-
-
-class UsageRecorder:
-    """Runs X calls tagged with an occurrence and adds what they used to its totals."""
-
-    def __init__(self, store: ChatStore, meter: Meter | None) -> None:
-        self.store = store
-        self.meter = meter if isinstance(meter, TaggedMeter) else None
 
     async def track(self, occurrence_id: int, call: Awaitable[T]) -> T:
         """Await ``call`` (a coroutine) tagged with the occurrence, then record its usage."""
@@ -72,18 +69,18 @@ class UsageRecorder:
             return await call
         finally:
             _current.reset(token)
-            self.flush(occurrence_id)
+            await self.flush(occurrence_id)
 
-    def flush(self, occurrence_id: int) -> None:
-        """Write the occurrence's counts not yet written."""
-        if self.meter is None:
+    async def flush(self, occurrence_id: int) -> None:
+        """Add the occurrence's counts not yet written to its stored usage; the store
+        bills each read X has not billed yet (it keeps them, across restarts)."""
+        counts = self._pending.pop(occurrence_id, None)
+        if counts is None:
             return
-        counts = self.meter.pending.pop(occurrence_id, None)
-        if counts and (counts.requests or counts.posts_read or counts.posts_created):
-            self.store.add_usage(
-                occurrence_id,
-                requests=counts.requests,
-                posts_read=counts.posts_read,
-                posts_created=counts.posts_created,
-                posts_with_url=counts.posts_with_url,
-            )
+        usage = Usage(
+            requests=counts.requests,
+            posts_created=counts.posts_created,
+            posts_with_url=counts.posts_with_url,
+        )
+        if usage != Usage() or counts.reads:
+            await self.store.add_usage(occurrence_id, usage, reads=counts.reads)

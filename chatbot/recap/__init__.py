@@ -1,29 +1,13 @@
-"""The recap built from the database after each chat: numbers, thread, files, publishing.
+"""The recap built from the database after each chat: numbers, thread and files.
 
-Public API (what the runner and the CLI call):
-``build_recap``, ``refresh_metrics``, ``approve_recap``, ``publish_recap`` and
-``build_transcript_from_x``; plain data in ``chatbot.recap.model``.
+Public API: ``build_recap`` and ``write_recap`` (``chatbot.recap.build``),
+``build_transcript_from_x`` (``chatbot.recap.transcript``); plain data in
+``chatbot.recap.model``. Publishing a recap on X is the host's
+(``chatbot.hosting.recap_publishing``).
 """
 
 from __future__ import annotations
 
 from chatbot.recap.build import Recap, RecapFiles, build_recap, write_recap
-from chatbot.recap.model import Prices
-from chatbot.recap.publish import (
-    RecapNotApprovedError,
-    approve_recap,
-    publish_recap,
-    refresh_metrics,
-)
 
-__all__ = [
-    "Prices",
-    "Recap",
-    "RecapFiles",
-    "RecapNotApprovedError",
-    "approve_recap",
-    "build_recap",
-    "publish_recap",
-    "refresh_metrics",
-    "write_recap",
-]
+__all__ = ["Recap", "RecapFiles", "build_recap", "write_recap"]

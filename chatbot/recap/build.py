@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from chatbot.domain.chat import ChatSpec, QuestionSet, RecapOptions
+from chatbot.domain.cost import Prices
+from chatbot.domain.occurrence import Occurrence, RecapState
 from chatbot.recap.chart import draw_activity
 from chatbot.recap.files import render_html, render_markdown, write_csv
-from chatbot.recap.load import load_record
-from chatbot.recap.model import ChatPost, ChatRecord, Prices
+from chatbot.recap.load import RecordSource, load_record
+from chatbot.recap.model import ChatPost, ChatRecord
 from chatbot.recap.stats import ChatStats, compute_stats, highlights
 from chatbot.recap.thread import compose_thread
-from chatbot.storage.repository import ChatStore
 
-# Occurrence.recap_state: none -> draft -> awaiting_approval (if required) -> approved -> published
-DRAFT, AWAITING, APPROVED, PUBLISHED = "draft", "awaiting_approval", "approved", "published"
+
+class RecapStore(RecordSource, Protocol):
+    """The synchronous reads and writes a recap build makes (run it in a worker thread)."""
+
+    def get_occurrence(self, occurrence_id: int) -> Occurrence | None:
+        """Return one occurrence by id."""
+        ...
+
+    def set_recap_state(self, occurrence_id: int, state: RecapState) -> None:
+        """Move an occurrence's recap along."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +56,7 @@ class Recap:
     stats: ChatStats
     highlights: dict[int, list[ChatPost]]
     require_approval: bool = False
-    state: str = DRAFT
+    state: RecapState = RecapState.DRAFT
 
 
 def write_recap(
@@ -87,7 +98,7 @@ def write_recap(
 
 
 def build_recap(
-    store: ChatStore,
+    store: RecapStore,
     chat: ChatSpec,
     qset: QuestionSet,
     occurrence_id: int,
@@ -105,8 +116,8 @@ def build_recap(
         record, out_dir=out_dir, options=chat.recap, prices=prices, occurrence_id=occurrence_id
     )
     occ = store.get_occurrence(occurrence_id)
-    state = occ.recap_state if occ else "none"
-    if state not in (APPROVED, PUBLISHED):
-        state = AWAITING if chat.recap.require_approval else DRAFT
-        store.update_occurrence(occurrence_id, recap_state=state)
+    state = occ.recap_state if occ else RecapState.NONE
+    if state not in (RecapState.APPROVED, RecapState.PUBLISHED):
+        state = RecapState.AWAITING if chat.recap.require_approval else RecapState.DRAFT
+        store.set_recap_state(occurrence_id, state)
     return replace(recap, state=state)

@@ -1,6 +1,7 @@
 """Plain data a recap is built from: one chat's posts, people, questions and X usage.
 
-Loaded from the database (``chatbot.recap.load``) or straight from X
+Loaded from the database (the store hands out a ``StoredChat``, which
+``chatbot.recap.load`` turns into a ``ChatRecord``) or straight from X
 (``chatbot.recap.transcript``); every function that computes or renders a
 recap takes only these objects.
 """
@@ -11,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from chatbot.domain.cost import Usage
 from chatbot.domain.posts import Metrics
-from chatbot.x.meter import Prices as Prices  # the bot's one price table, re-exported here
 
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})\b")
 
@@ -67,16 +68,6 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
-class Usage:
-    """What the chat cost on X, in posts read and created."""
-
-    requests: int = 0
-    posts_read: int = 0
-    posts_created: int = 0  # includes the ones with a URL
-    posts_with_url: int = 0
-
-
-@dataclass(frozen=True, slots=True)
 class ChatRecord:
     """Everything one occurrence's recap needs; hidden users are already left out."""
 
@@ -92,3 +83,17 @@ class ChatRecord:
     usage: Usage = field(default_factory=Usage)
     knows_history: bool = True  # False when new vs returning is unknown (transcript)
     hidden: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChat:
+    """An occurrence as the database keeps it, before hidden users are left out."""
+
+    hashtag: str
+    local_date: str
+    posts: list[ChatPost]  # participants' posts, oldest first, with the questions they answer
+    host_posts: list[ChatPost]  # the host account's own posts, oldest first
+    people: dict[int, Person]  # every author of ``posts``, by user id
+    sent_questions: dict[int, datetime]  # when the bot's own Q1…Qn went out
+    hidden: frozenset[str] = frozenset()  # lower-case handles hidden from this chat
+    usage: Usage = field(default_factory=Usage)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from chatbot.recap.model import ChatPost, ChatRecord, Person, Prices, Usage
-from chatbot.x.meter import dollars
+from chatbot.domain.cost import Prices, Usage, cost_dollars
+from chatbot.recap.model import ChatPost, ChatRecord, Person
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,17 +80,6 @@ def top_contributors(posts: list[ChatPost], *, limit: int = 5) -> list[Contribut
 def potential_reach(people: dict[int, Person]) -> int:
     """Sum of the participants' followers: the most that could have seen the chat."""
     return sum(p.followers for p in people.values())
-
-
-def cost_dollars(usage: Usage, prices: Prices | None = None) -> Decimal:
-    """What the chat cost on X, to the cent (``chatbot.x.meter.dollars``, rounded half up)."""
-    total = dollars(
-        posts_read=usage.posts_read,
-        posts_created=usage.posts_created,
-        posts_with_url=usage.posts_with_url,
-        prices=prices,
-    )
-    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def compute_stats(record: ChatRecord, *, prices: Prices | None = None, top: int = 5) -> ChatStats:

@@ -160,3 +160,8 @@ def compose_thread(
     if numbering and 1 < len(posts) < 100:
         posts = [f"{p} ({i}/{len(posts)})" for i, p in enumerate(posts, start=1)]
     return posts
+
+
+def mentions_in(posts: list[str]) -> list[str]:
+    """Every @handle the posts name, in order (for checks and previews)."""
+    return [w.rstrip(".,:;!?)”") for p in posts for w in p.split() if is_mention(w)]

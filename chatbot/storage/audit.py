@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.moderation import ModerationStore
 
 
 def utc_now() -> datetime:
@@ -15,13 +15,13 @@ def utc_now() -> datetime:
 
 
 class StoreAuditLog:
-    """Implements ``chatbot.ports.AuditLog`` on ``ChatStore.record_action``.
+    """Implements ``chatbot.ports.AuditLog`` on ``ModerationStore.record_action``.
 
     The write runs in a worker thread so a slow database never stalls the event
     loop that Discord and X share. ``now`` must return aware datetimes (stored as UTC).
     """
 
-    def __init__(self, store: ChatStore, *, now: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, store: ModerationStore, *, now: Callable[[], datetime] = utc_now) -> None:
         self.store = store
         self.now = now
 

@@ -1,6 +1,6 @@
 """What every part of the repository shares: the engine and one short session each call.
 
-``ChatStore`` (``chatbot.storage.repository``) is composed of mixins built on
+``Repository`` (``chatbot.storage.repository``) is composed of mixins built on
 ``StoreBase``, one module per concern; none of them opens a session any other way.
 """
 

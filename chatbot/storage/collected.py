@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from chatbot.domain.answers import Assignment
 from chatbot.domain.posts import XPost
 from chatbot.storage.base import CHUNK, StoreBase
 from chatbot.storage.tables import Answer, CollectedPost, Occurrence, Participant
@@ -39,7 +40,7 @@ class CollectedStore(StoreBase):
         *,
         occurrence_id: int,
         posts: Sequence[XPost],
-        answers: Sequence[Answer],
+        answers: Sequence[Assignment],
         since_id: int | None,
         now: datetime,
         host_user_id: int,
@@ -54,7 +55,7 @@ class CollectedStore(StoreBase):
             new_ids = {p.id for p in new}
             for answer in answers:
                 if answer.post_id in new_ids:
-                    s.add(answer)
+                    s.add(_answer_row(occurrence_id, answer))
             if since_id is not None:
                 occ = s.get(Occurrence, occurrence_id)
                 if occ is not None and (occ.since_id is None or since_id > occ.since_id):
@@ -116,8 +117,14 @@ class CollectedStore(StoreBase):
             person.last_occurrence_id = occurrence_id
             s.add(person)
 
+    def collected_post_ids(self, occurrence_id: int) -> list[int]:
+        """Return the ids of every post collected for an occurrence, oldest first."""
+        with self._session() as s:
+            query = select(CollectedPost.id).where(CollectedPost.occurrence_id == occurrence_id)
+            return list(s.exec(query.order_by(col(CollectedPost.id))))
+
     def collected_posts(self, occurrence_id: int) -> list[CollectedPost]:
-        """Return every post collected for an occurrence, oldest first."""
+        """Return every post collected for an occurrence as stored, oldest first."""
         with self._session() as s:
             query = select(CollectedPost).where(CollectedPost.occurrence_id == occurrence_id)
             return list(s.exec(query.order_by(col(CollectedPost.id))))
@@ -179,7 +186,7 @@ class CollectedStore(StoreBase):
             s.commit()
         return updated
 
-    def save_answers(self, answers: Sequence[Answer]) -> None:
+    def save_answers(self, occurrence_id: int, answers: Sequence[Assignment]) -> None:
         """Store answer assignments, ignoring ones already stored."""
         if not answers:
             return
@@ -192,14 +199,14 @@ class CollectedStore(StoreBase):
             for answer in answers:
                 if (answer.post_id, answer.question_number) not in known:
                     known.add((answer.post_id, answer.question_number))
-                    s.add(answer)
+                    s.add(_answer_row(occurrence_id, answer))
             s.commit()
 
-    def answers(self, occurrence_id: int) -> list[Answer]:
-        """Return the answer assignments of an occurrence."""
+    def answers(self, occurrence_id: int) -> list[Assignment]:
+        """Return the answer assignments of an occurrence, by post id."""
         with self._session() as s:
             query = select(Answer).where(Answer.occurrence_id == occurrence_id)
-            return list(s.exec(query.order_by(col(Answer.post_id))))
+            return [_assignment(row) for row in s.exec(query.order_by(col(Answer.post_id)))]
 
     def participants(self, user_ids: Iterable[int]) -> dict[int, Participant]:
         """Return participants by user id."""
@@ -237,4 +244,25 @@ def _collected_row(
         impression_count=m.impression_count,
         from_host=post.author.id == host_user_id,
         collected_at=now,
+    )
+
+
+def _answer_row(occurrence_id: int, answer: Assignment) -> Answer:
+    return Answer(
+        occurrence_id=occurrence_id,
+        post_id=answer.post_id,
+        question_number=answer.question_number,
+        label=answer.label,
+        method=answer.method,
+        parent_post_id=answer.parent_post_id,
+    )
+
+
+def _assignment(row: Answer) -> Assignment:
+    return Assignment(
+        post_id=row.post_id,
+        question_number=row.question_number,
+        method=row.method,
+        label=row.label,
+        parent_post_id=row.parent_post_id,
     )

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
+from chatbot.domain.commands import clean_handle
+from chatbot.domain.occurrence import ScheduleOverride
 from chatbot.storage.base import StoreBase
 from chatbot.storage.tables import HiddenUser, ModeratorAction, ScheduleState
 
@@ -16,7 +18,7 @@ class ModerationStore(StoreBase):
     # -- hidden users ----------------------------------------------------------
     def hide_user(self, *, chat_slug: str, username: str, by: str, now: datetime) -> bool:
         """Hide a participant from a chat; False when already hidden."""
-        name = username.lstrip("@").lower()
+        name = clean_handle(username).lower()
         with self._session() as s:
             query = select(HiddenUser).where(
                 HiddenUser.chat_slug == chat_slug, HiddenUser.username == name
@@ -29,7 +31,7 @@ class ModerationStore(StoreBase):
 
     def unhide_user(self, *, chat_slug: str, username: str) -> bool:
         """Show a hidden participant again; False when they were not hidden."""
-        name = username.lstrip("@").lower()
+        name = clean_handle(username).lower()
         with self._session() as s:
             query = select(HiddenUser).where(
                 HiddenUser.chat_slug == chat_slug, HiddenUser.username == name
@@ -48,20 +50,23 @@ class ModerationStore(StoreBase):
             return set(s.exec(query))
 
     # -- schedule overrides ----------------------------------------------------
-    def schedule_state(self, chat_slug: str) -> ScheduleState:
+    def schedule_state(self, chat_slug: str) -> ScheduleOverride:
         """Return moderators' overrides for a chat (defaults when none)."""
         with self._session() as s:
-            return s.get(ScheduleState, chat_slug) or ScheduleState(chat_slug=chat_slug)
+            row = s.get(ScheduleState, chat_slug)
+        if row is None:
+            return ScheduleOverride(chat_slug)
+        return ScheduleOverride(row.chat_slug, paused=row.paused, skip_date=row.skip_date)
 
-    def set_schedule_state(self, chat_slug: str, **fields: object) -> ScheduleState:
-        """Change moderators' overrides for a chat."""
+    def save_schedule_state(self, override: ScheduleOverride) -> None:
+        """Keep moderators' overrides for a chat."""
         with self._session() as s:
-            state = s.get(ScheduleState, chat_slug) or ScheduleState(chat_slug=chat_slug)
-            for name, value in fields.items():
-                setattr(state, name, value)
-            s.add(state)
+            row = s.get(ScheduleState, override.chat_slug) or ScheduleState(
+                chat_slug=override.chat_slug
+            )
+            row.paused, row.skip_date = override.paused, override.skip_date
+            s.add(row)
             s.commit()
-            return state
 
     # -- audit trail -----------------------------------------------------------
     def record_action(

@@ -1,4 +1,9 @@
-"""Occurrences (one dated instance of a chat and where its flow stands) and their X usage."""
+"""Occurrences: one dated instance of a chat and where its flow stands.
+
+Rows go out as ``chatbot.domain.occurrence.Occurrence`` values; each write sets only
+the columns it names, so the runner (flow and state) and the collector
+(``since_id``, in ``collected.py``) never overwrite each other's.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,27 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
+from chatbot.domain.flow import Flow, FlowState
+from chatbot.domain.occurrence import LIVE_STATES, Occurrence, OccurrenceState, RecapState
+from chatbot.storage import tables
 from chatbot.storage.base import StoreBase
-from chatbot.storage.tables import Occurrence, XUsage
-
-LIVE_STATES = ("running", "paused")
 
 
 class OccurrenceStore(StoreBase):
-    """Finds, creates and updates occurrences; keeps each one's X usage totals."""
+    """Finds, creates and updates occurrences."""
 
     def occurrences(self, chat_slug: str | None = None, *, limit: int = 100) -> list[Occurrence]:
         """Past and current occurrences (of one chat, or all), newest first."""
-        with self._session() as s:
-            query = select(Occurrence).where(col(Occurrence.state) != "scheduled")
-            if chat_slug:
-                query = query.where(Occurrence.chat_slug == chat_slug)
-            order = col(Occurrence.scheduled_start).desc()
-            return list(s.exec(query.order_by(order).limit(limit)))
+        query = select(tables.Occurrence).where(
+            col(tables.Occurrence.state) != OccurrenceState.SCHEDULED
+        )
+        if chat_slug:
+            query = query.where(tables.Occurrence.chat_slug == chat_slug)
+        return self._occurrences(
+            query.order_by(col(tables.Occurrence.scheduled_start).desc()).limit(limit)
+        )
 
     def get_or_create_occurrence(
         self,
@@ -36,94 +44,130 @@ class OccurrenceStore(StoreBase):
     ) -> Occurrence:
         """Return the chat's occurrence for that local date, creating it once."""
         with self._session() as s:
-            found = s.exec(
-                select(Occurrence).where(
-                    Occurrence.chat_slug == chat_slug, Occurrence.local_date == local_date
+            found = s.exec(_on_day(chat_slug, local_date)).first()
+            if found is None:
+                found = tables.Occurrence(
+                    chat_slug=chat_slug,
+                    local_date=local_date,
+                    hashtag=hashtag,
+                    question_set=question_set,
+                    scheduled_start=scheduled_start,
                 )
-            ).first()
-            if found:
-                return found
-            occ = Occurrence(
-                chat_slug=chat_slug,
-                local_date=local_date,
-                hashtag=hashtag,
-                question_set=question_set,
-                scheduled_start=scheduled_start,
-            )
-            s.add(occ)
-            s.commit()
-            return occ
+                s.add(found)
+                s.commit()
+            return _occurrence(found)
 
     def get_occurrence(self, occurrence_id: int) -> Occurrence | None:
         """Return one occurrence by id."""
         with self._session() as s:
-            return s.get(Occurrence, occurrence_id)
+            row = s.get(tables.Occurrence, occurrence_id)
+            return _occurrence(row) if row else None
 
     def find_occurrence(self, chat_slug: str, local_date: str) -> Occurrence | None:
         """Return the chat's occurrence on a local date, if any."""
-        with self._session() as s:
-            return s.exec(
-                select(Occurrence).where(
-                    Occurrence.chat_slug == chat_slug, Occurrence.local_date == local_date
-                )
-            ).first()
+        found = self._occurrences(_on_day(chat_slug, local_date))
+        return found[0] if found else None
 
-    def latest_occurrence(self, chat_slug: str, *, states: Sequence[str] = ()) -> Occurrence | None:
+    def latest_occurrence(
+        self, chat_slug: str, *, states: Sequence[OccurrenceState] = ()
+    ) -> Occurrence | None:
         """Return the chat's most recent occurrence (optionally only in ``states``)."""
-        with self._session() as s:
-            query = select(Occurrence).where(Occurrence.chat_slug == chat_slug)
-            if states:
-                query = query.where(col(Occurrence.state).in_(states))
-            return s.exec(query.order_by(col(Occurrence.scheduled_start).desc())).first()
+        query = select(tables.Occurrence).where(tables.Occurrence.chat_slug == chat_slug)
+        if states:
+            query = query.where(col(tables.Occurrence.state).in_(states))
+        found = self._occurrences(
+            query.order_by(col(tables.Occurrence.scheduled_start).desc()).limit(1)
+        )
+        return found[0] if found else None
 
     def live_occurrences(self) -> list[Occurrence]:
         """Return the occurrences that were running or paused: the ones to resume."""
-        with self._session() as s:
-            query = select(Occurrence).where(col(Occurrence.state).in_(LIVE_STATES))
-            return list(s.exec(query.order_by(col(Occurrence.scheduled_start))))
+        query = select(tables.Occurrence).where(col(tables.Occurrence.state).in_(LIVE_STATES))
+        return self._occurrences(query.order_by(col(tables.Occurrence.scheduled_start)))
 
     def collecting_occurrences(self, now: datetime) -> list[Occurrence]:
         """Return ended occurrences whose grace period for collection is still open."""
-        with self._session() as s:
-            query = select(Occurrence).where(
-                Occurrence.state == "ended", col(Occurrence.collect_until) > now
-            )
-            return list(s.exec(query))
+        query = select(tables.Occurrence).where(
+            tables.Occurrence.state == OccurrenceState.ENDED,
+            col(tables.Occurrence.collect_until) > now,
+        )
+        return self._occurrences(query)
 
-    def update_occurrence(self, occurrence_id: int, **fields: object) -> Occurrence:
-        """Set fields of one occurrence and return it."""
+    def _occurrences(self, query: SelectOfScalar[tables.Occurrence]) -> list[Occurrence]:
         with self._session() as s:
-            occ = s.get(Occurrence, occurrence_id)
-            if occ is None:
+            return [_occurrence(row) for row in s.exec(query)]
+
+    # -- the columns each part of the bot changes --------------------------------
+    def open_occurrence(self, occurrence_id: int, *, flow: Flow, at: datetime) -> Occurrence:
+        """A chat starts hosting: its planned flow, started now (``flow.start`` is its start)."""
+        self._set(
+            occurrence_id,
+            state=OccurrenceState.RUNNING,
+            started_at=at,
+            scheduled_start=flow.start,
+            flow=flow.to_json(),
+        )
+        found = self.get_occurrence(occurrence_id)
+        assert found is not None  # just written
+        return found
+
+    def save_flow(self, occurrence_id: int, flow: Flow) -> None:
+        """Keep where a running or paused chat stands, so a restart resumes there."""
+        if flow.status == FlowState.ENDED:
+            raise ValueError("an ended flow is saved by end_occurrence, with its window")
+        self._set(occurrence_id, state=OccurrenceState(flow.status), flow=flow.to_json())
+
+    def end_occurrence(
+        self, occurrence_id: int, *, flow: Flow, ended_at: datetime, collect_until: datetime
+    ) -> None:
+        """The closing post is out: the chat has ended; collect until ``collect_until``."""
+        self._set(
+            occurrence_id,
+            state=OccurrenceState.ENDED,
+            flow=flow.to_json(),
+            ended_at=ended_at,
+            collect_until=collect_until,
+        )
+
+    def skip_occurrence(self, occurrence_id: int) -> None:
+        """A moderator skipped this date: it is not hosted."""
+        self._set(occurrence_id, state=OccurrenceState.SKIPPED)
+
+    def set_recap_state(self, occurrence_id: int, state: RecapState) -> None:
+        """Move an occurrence's recap along (draft, awaiting approval, approved, published)."""
+        self._set(occurrence_id, recap_state=state)
+
+    def _set(self, occurrence_id: int, **columns: object) -> None:
+        # The UPDATE names only the columns changed here: other writers' columns are kept.
+        with self._session() as s:
+            row = s.get(tables.Occurrence, occurrence_id)
+            if row is None:
                 raise KeyError(f"no occurrence {occurrence_id}")
-            for name, value in fields.items():
-                setattr(occ, name, value)
-            s.add(occ)
+            for name, value in columns.items():
+                setattr(row, name, value)
+            s.add(row)
             s.commit()
-            return occ
 
-    # -- what an occurrence cost on X ------------------------------------------
-    def add_usage(
-        self,
-        occurrence_id: int,
-        *,
-        requests: int = 0,
-        posts_read: int = 0,
-        posts_created: int = 0,
-        posts_with_url: int = 0,
-    ) -> XUsage:
-        """Add X usage to an occurrence's running totals."""
-        with self._session() as s:
-            usage = s.get(XUsage, occurrence_id) or XUsage(occurrence_id=occurrence_id)
-            usage.requests += requests
-            usage.posts_read += posts_read
-            usage.posts_created += posts_created
-            usage.posts_with_url += posts_with_url
-            s.add(usage)
-            s.commit()
-            return usage
 
-    def usage(self, occurrence_id: int) -> XUsage:
-        """Return an occurrence's X usage (zeros when none was recorded)."""
-        with self._session() as s:
-            return s.get(XUsage, occurrence_id) or XUsage(occurrence_id=occurrence_id)
+def _on_day(chat_slug: str, local_date: str) -> SelectOfScalar[tables.Occurrence]:
+    return select(tables.Occurrence).where(
+        tables.Occurrence.chat_slug == chat_slug, tables.Occurrence.local_date == local_date
+    )
+
+
+def _occurrence(row: tables.Occurrence) -> Occurrence:
+    assert row.id is not None  # rows read back or just committed have their id
+    return Occurrence(
+        id=row.id,
+        chat_slug=row.chat_slug,
+        local_date=row.local_date,
+        hashtag=row.hashtag,
+        scheduled_start=row.scheduled_start,
+        state=OccurrenceState(row.state),
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        collect_until=row.collect_until,
+        flow=Flow.from_json(row.flow) if row.flow != "{}" else None,
+        since_id=row.since_id,
+        recap_state=RecapState(row.recap_state),
+    )

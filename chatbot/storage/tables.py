@@ -6,7 +6,7 @@ every datetime is stored timezone-aware in UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, DateTime, Text, TypeDecorator, UniqueConstraint
@@ -172,6 +172,13 @@ class XUsage(SQLModel, table=True):
     posts_read: int = 0
     posts_created: int = 0
     posts_with_url: int = 0
+
+
+class BilledRead(SQLModel, table=True):
+    """A post X billed us for reading on one UTC day: reading it again that day is free."""
+
+    post_id: int = Field(sa_column=_big(primary_key=True))
+    day: date = Field(primary_key=True)
 
 
 class ScheduleState(SQLModel, table=True):

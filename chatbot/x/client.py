@@ -15,7 +15,7 @@ import aiohttp
 from tweepy.asynchronous import AsyncClient
 
 from chatbot.domain.posts import SearchBatch, XPost, XUser
-from chatbot.ports import XAuthError, XDuplicateError, XWritePermissionError
+from chatbot.ports import XAuthError, XDuplicateError, XMeter, XWritePermissionError
 from chatbot.x import convert
 from chatbot.x.links import has_link
 from chatbot.x.meter import Meter
@@ -52,7 +52,7 @@ class TweepyXClient:
         access_token_secret: str | None = None,
         bearer_token: str | None = None,
         base_url: str = X_API,
-        meter: Meter | None = None,
+        meter: XMeter | None = None,
         now: Callable[[], datetime] | None = None,
         sleep: Sleep | None = None,
         retry: RetryPolicy | None = None,

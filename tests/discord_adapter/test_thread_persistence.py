@@ -12,7 +12,7 @@ from chatbot.discord_adapter import ModeratorBot
 from chatbot.discord_adapter.threads import ThreadStore
 from chatbot.storage.discord_threads import SavedThreads, StoreThreadStore
 from chatbot.storage.engine import make_engine, upgrade
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 from tests.discord_adapter import fake_payloads as p
 from tests.discord_adapter.conftest import eventually
 from tests.discord_adapter.fake_discord import FakeDiscord
@@ -21,16 +21,16 @@ from tests.discord_adapter.test_feed import QUESTIONS, answer, contents
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[ChatStore]:
+def store(tmp_path: Path) -> Iterator[Repository]:
     """A migrated SQLite database shared by the bot 'before' and 'after' the restart."""
     engine = make_engine(f"sqlite:///{tmp_path / 'chatbot.db'}")
     upgrade(engine)
-    yield ChatStore(engine)
+    yield Repository(engine)
     engine.dispose()
 
 
 @pytest.fixture
-def occurrence_id(store: ChatStore) -> int:
+def occurrence_id(store: Repository) -> int:
     occurrence = store.get_or_create_occurrence(
         chat_slug="ai-weekly",
         local_date="2026-11-26",
@@ -66,7 +66,7 @@ class BrokenDatabase:
 
 
 async def started_bot(
-    fake: FakeDiscord, store: ChatStore | None, *, thread_store: ThreadStore | None = None
+    fake: FakeDiscord, store: Repository | None, *, thread_store: ThreadStore | None = None
 ) -> ModeratorBot:
     """A ModeratorBot process on the fake, with its thread ids in ``store`` (or memory only)."""
     if store is not None:
@@ -110,7 +110,7 @@ async def open_chat(
 
 
 async def test_a_restarted_bot_mirrors_into_the_same_threads_without_a_new_announcement(
-    fake_discord: FakeDiscord, store: ChatStore, occurrence_id: int
+    fake_discord: FakeDiscord, store: Repository, occurrence_id: int
 ) -> None:
     before = await started_bot(fake_discord, store)
     threads = await open_chat(before, fake_discord, occurrence_id)
@@ -140,7 +140,7 @@ async def test_a_restarted_bot_mirrors_into_the_same_threads_without_a_new_annou
 
 
 async def test_a_restarted_bot_told_the_chat_started_only_opens_the_missing_threads(
-    fake_discord: FakeDiscord, store: ChatStore, occurrence_id: int
+    fake_discord: FakeDiscord, store: Repository, occurrence_id: int
 ) -> None:
     before = await started_bot(fake_discord, store)
     threads = await open_chat(before, fake_discord, occurrence_id)
@@ -174,7 +174,7 @@ async def test_a_restarted_bot_told_the_chat_started_only_opens_the_missing_thre
 
 @pytest.mark.parametrize("persisted", [False, True], ids=["memory-only", "nothing-saved"])
 async def test_without_saved_threads_a_restarted_bot_falls_back_to_the_channel(
-    fake_discord: FakeDiscord, store: ChatStore, occurrence_id: int, persisted: bool
+    fake_discord: FakeDiscord, store: Repository, occurrence_id: int, persisted: bool
 ) -> None:
     before = await started_bot(fake_discord, None)  # the old bot kept ids in memory only
     await open_chat(before, fake_discord, occurrence_id)

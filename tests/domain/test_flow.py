@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from chatbot.domain.flow import DROPPED, SKIPPED, Flow, Notice, Post
+from chatbot.domain.commands import Ask, End, Extend, NextNow, Pause, Resume, Skip
+from chatbot.domain.flow import ChatFacts, Flow, FlowState, Notice, Post, Step, StepStatus
 
 T0 = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+FACTS = ChatFacts("#SMBchat", "America/New_York", lambda step: f"text of {step.key}")
 
 
 def _flow(questions: int = 3, *, thread: bool = True, intervals: list[float] | None = None) -> Flow:
@@ -35,7 +37,7 @@ def test_a_whole_chat_posts_each_step_on_time() -> None:
         ("55", 0, "last_call"),
         ("60", 0, "closing"),
     ]
-    assert flow.status == "ended"
+    assert flow.status == FlowState.ENDED
 
 
 def test_threaded_posts_reply_to_the_previous_post_and_rules_to_welcome() -> None:
@@ -62,7 +64,8 @@ def test_unthreaded_questions_stand_alone() -> None:
 def test_next_now_posts_at_once_and_shifts_the_rest() -> None:
     flow = _flow(3)
     _run(flow, T0 + timedelta(minutes=6))  # welcome, rules, Q1 at 5
-    assert flow.next_now(T0 + timedelta(minutes=7)) == "Q2"
+    result = flow.handle(NextNow(), T0 + timedelta(minutes=7), FACTS)
+    assert result.ok and result.message == "Posting Q2 now; what follows moves up."
     made = _run_from(flow, T0 + timedelta(minutes=7), T0 + timedelta(minutes=30))
     assert made[:2] == [("7", 2, "question"), ("15", 3, "question")]
 
@@ -83,18 +86,27 @@ def _run_from(flow: Flow, start: datetime, until: datetime) -> list[tuple[str, i
 def test_skip_drops_a_question_and_numbers_stay_consecutive() -> None:
     flow = _flow(3)
     _run(flow, T0 + timedelta(minutes=6))
-    assert flow.skip() == "Q2"
+    assert flow.handle(Skip(), T0 + timedelta(minutes=6), FACTS).message == (
+        "Skipped the next question: text of q-2"
+    )
     made = _run_from(flow, T0 + timedelta(minutes=6), T0 + timedelta(minutes=61))
     assert [m for m in made if m[2] == "question"] == [("13", 2, "question")]
-    assert [s.status for s in flow.steps if s.kind == "question"][1] == SKIPPED
+    assert [s.status for s in flow.steps if s.kind == "question"][1] == StepStatus.SKIPPED
+    refused = flow.handle(Skip(), T0 + timedelta(minutes=61), FACTS)
+    assert not refused.ok and refused.message == "#SMBchat has ended."
 
 
 def test_pause_holds_everything_and_resume_shifts_the_end() -> None:
     flow = _flow(2)
     _run(flow, T0 + timedelta(minutes=6))
-    assert flow.pause(T0 + timedelta(minutes=8))
+    assert flow.handle(Pause(), T0 + timedelta(minutes=8), FACTS).ok
+    again = flow.handle(Pause(), T0 + timedelta(minutes=9), FACTS)
+    assert (again.ok, again.message) == (False, "The chat is already paused.")
+    assert not flow.handle(NextNow(), T0 + timedelta(minutes=9), FACTS).ok
     assert flow.tick(T0 + timedelta(minutes=20)) == []
-    assert flow.resume(T0 + timedelta(minutes=18)) == timedelta(minutes=10)
+    resumed = flow.handle(Resume(), T0 + timedelta(minutes=18), FACTS)
+    assert resumed.message == "Resumed; the rest of the chat moved by 10.0 min."
+    assert not flow.handle(Resume(), T0 + timedelta(minutes=18), FACTS).ok
     made = _run_from(flow, T0 + timedelta(minutes=18), T0 + timedelta(minutes=80))
     assert made == [("23", 2, "question"), ("65", 0, "last_call"), ("70", 0, "closing")]
 
@@ -102,7 +114,8 @@ def test_pause_holds_everything_and_resume_shifts_the_end() -> None:
 def test_extend_gives_the_current_question_more_time() -> None:
     flow = _flow(2)
     _run(flow, T0 + timedelta(minutes=6))
-    flow.extend(4)
+    result = flow.handle(Extend(4), T0 + timedelta(minutes=6), FACTS)
+    assert result.message == "Extended by 4 min; the chat now ends at 21:04."
     made = _run_from(flow, T0 + timedelta(minutes=6), T0 + timedelta(minutes=70))
     assert made == [("17", 2, "question"), ("59", 0, "last_call"), ("64", 0, "closing")]
 
@@ -110,19 +123,21 @@ def test_extend_gives_the_current_question_more_time() -> None:
 def test_ad_hoc_question_takes_the_next_number() -> None:
     flow = _flow(2)
     _run(flow, T0 + timedelta(minutes=6))
-    step = flow.ask("What surprised you?", T0 + timedelta(minutes=7))
+    result = flow.handle(Ask(" What surprised you? "), T0 + timedelta(minutes=7), FACTS)
+    assert result.message == "Posting Q2 now: Q2: What surprised you? #SMBchat"
     made = _run_from(flow, T0 + timedelta(minutes=7), T0 + timedelta(minutes=20))
     assert made == [("7", 2, "question"), ("15", 3, "question")]
+    step = next(s for s in flow.steps if s.key == "ask-1")
     assert step.text == "What surprised you?" and step.number == 2
 
 
 def test_end_closes_now_without_the_remaining_questions() -> None:
     flow = _flow(3)
     _run(flow, T0 + timedelta(minutes=6))
-    flow.finish(T0 + timedelta(minutes=10))
+    assert flow.handle(End(), T0 + timedelta(minutes=10), FACTS).message == "Closing #SMBchat now."
     made = _run_from(flow, T0 + timedelta(minutes=10), T0 + timedelta(minutes=70))
     assert made == [("10", 0, "closing")]
-    assert flow.status == "ended"
+    assert flow.status == FlowState.ENDED
 
 
 def test_a_late_join_posts_only_the_questions_that_still_fit() -> None:
@@ -138,7 +153,7 @@ def test_a_late_join_posts_only_the_questions_that_still_fit() -> None:
         ("55", "last_call"),
         ("60", "closing"),
     ]
-    assert [s.status for s in flow.steps if s.kind == "question"][3:] == [DROPPED] * 3
+    assert [s.status for s in flow.steps if s.kind == "question"][3:] == [StepStatus.DROPPED] * 3
 
 
 def test_dropping_a_question_tells_moderators() -> None:
@@ -161,5 +176,41 @@ def test_a_step_being_posted_is_posted_again_after_a_restart() -> None:
 def test_json_round_trip_keeps_everything() -> None:
     flow = _flow(2)
     _run(flow, T0 + timedelta(minutes=6))
-    flow.pause(T0 + timedelta(minutes=7))
+    flow.handle(Pause(), T0 + timedelta(minutes=7), FACTS)
     assert Flow.from_json(flow.to_json()) == flow
+
+
+def test_a_flow_stored_by_an_earlier_version_loads() -> None:
+    """Rows written before the enums and datetimes: plain strings, posted_at as ISO text."""
+    stored = (
+        '{"start": "2026-11-25T01:00:00+00:00", "end": "2026-11-25T02:00:00+00:00", '
+        '"last_call_lead": 5, "thread": true, "status": "paused", '
+        '"next_due": "2026-11-25T01:13:00+00:00", "paused_at": "2026-11-25T01:07:00+00:00", '
+        '"asks": 0, "steps": [{"key": "welcome", "kind": "welcome", "gap": 0.0, "source": 0, '
+        '"text": "", "status": "posted", "number": 0, '
+        '"posted_at": "2026-11-25T01:00:00+00:00", "post_id": 7}, {"key": "q-1", '
+        '"kind": "question", "gap": 5.0, "source": 0, "text": "", "status": "pending", '
+        '"number": 0, "posted_at": null, "post_id": null}]}'
+    )
+    flow = Flow.from_json(stored)
+    assert flow.status == FlowState.PAUSED and flow.paused_at == T0 + timedelta(minutes=7)
+    assert flow.steps[0].posted_at == T0 and flow.steps[0].status == StepStatus.POSTED
+    assert isinstance(flow.steps[1], Step) and flow.next_step() is flow.steps[1]
+    assert Flow.from_json(flow.to_json()) == flow
+
+
+def test_refusals_are_decided_by_the_flow() -> None:
+    flow = _flow(2)
+    _run(flow, T0 + timedelta(minutes=6))  # Q1 is out, Q2 comes next
+    for minutes in (0, 61):
+        refused = flow.handle(Extend(minutes), T0, FACTS)
+        assert (refused.ok, refused.message) == (False, "Extend by 1 to 60 minutes.")
+    assert flow.handle(Extend(60), T0, FACTS).ok
+    too_long = flow.handle(Ask("😀" * 135), T0 + timedelta(minutes=7), FACTS)
+    assert not too_long.ok and "As Q2 with the hashtag that post is 283 characters" in (
+        too_long.message
+    )
+    assert not flow.handle(Ask("  "), T0 + timedelta(minutes=7), FACTS).ok
+    assert not any(s.key.startswith("ask") for s in flow.steps)
+    flow.handle(End(), T0 + timedelta(minutes=8), FACTS)
+    assert not flow.handle(Skip(), T0 + timedelta(minutes=8), FACTS).ok  # closing is next

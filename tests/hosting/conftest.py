@@ -13,11 +13,13 @@ from chatbot.catalog import Catalog, load_catalog
 from chatbot.domain.posts import XUser
 from chatbot.domain.views import MirroredAnswer
 from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.host import Host
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.runner import RunnerDeps
-from chatbot.hosting.usage import TaggedMeter, UsageRecorder
-from chatbot.storage.repository import ChatStore
+from chatbot.hosting.usage import UsageLedger
+from chatbot.ports import XMeter
+from chatbot.storage.chat_store import SqlChatStore
+from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 from chatbot.x.retry import RetryPolicy
 from tests.clock import ManualClock
@@ -87,7 +89,7 @@ async def _no_sleep(_seconds: float) -> None:
     return None
 
 
-def make_x(emulator: XEmulator, clock: ManualClock, meter: TaggedMeter) -> TweepyXClient:
+def make_x(emulator: XEmulator, clock: ManualClock, meter: XMeter) -> TweepyXClient:
     """A real tweepy client to the emulator, as the host account."""
     return TweepyXClient(
         consumer_key="ck",
@@ -104,29 +106,35 @@ def make_x(emulator: XEmulator, clock: ManualClock, meter: TaggedMeter) -> Tweep
 
 @dataclass
 class Rig:
-    """Everything a hosting test needs; ``restart()`` builds a new process's objects."""
+    """Everything a hosting test needs; ``new_host()`` builds a new process's objects.
 
-    store: ChatStore
+    ``store`` is the repository, read directly by the tests; the host reaches it
+    through the ``ChatStore`` port, as in production.
+    """
+
+    store: Repository
     emulator: XEmulator
     clock: ManualClock
     catalog: Catalog
     moderators: RecordingModerators
     host: Host | None = None
     clients: list[TweepyXClient] = field(default_factory=list)
+    ports: list[SqlChatStore] = field(default_factory=list)
 
     def new_host(self) -> Host:
-        meter = TaggedMeter()
-        x = make_x(self.emulator, self.clock, meter)
+        store = SqlChatStore(self.store)
+        self.ports.append(store)
+        usage = UsageLedger(store)
+        x = make_x(self.emulator, self.clock, usage)
         self.clients.append(x)
-        usage = UsageRecorder(self.store, meter)
         deps = RunnerDeps(
-            store=self.store,
+            store=store,
             x=x,
             moderators=self.moderators,
             clock=self.clock,
             host_user=XUser(HOST_USER_ID, HOST_USERNAME),
             usage=usage,
-            publisher=Publisher(store=self.store, x=x, usage=usage),
+            publisher=Publisher(store=store, x=x, usage=usage),
             poll_seconds=15,
         )
         self.host = Host(catalog=self.catalog, deps=deps, drive=False)
@@ -135,11 +143,13 @@ class Rig:
     async def close(self) -> None:
         for x in self.clients:
             await x.close()
+        for port in self.ports:
+            await port.close()
 
 
 @pytest.fixture
 async def rig(
-    store: ChatStore, emulator: XEmulator, clock: ManualClock, catalog: Catalog
+    store: Repository, emulator: XEmulator, clock: ManualClock, catalog: Catalog
 ) -> AsyncIterator[Rig]:
     """A host on the shipped catalog, a fresh database and the emulator."""
     rig = Rig(store, emulator, clock, catalog, RecordingModerators())

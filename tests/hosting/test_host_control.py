@@ -30,7 +30,9 @@ def bot_minutes(rig: Rig) -> list[float]:
 @pytest.fixture
 def control(rig: Rig, tmp_path) -> HostControl:
     assert rig.host is not None
-    recaps = RecapService(catalog=rig.catalog, deps=rig.host.deps, out_dir=tmp_path / "recaps")
+    recaps = RecapService(
+        catalog=rig.catalog, deps=rig.host.deps, records=rig.store, out_dir=tmp_path / "recaps"
+    )
     return HostControl(host=rig.host, recaps=recaps)
 
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 
-from chatbot.domain.flow import Flow
 from chatbot.emulator.x import HOST_USER_ID
 from chatbot.hosting.runner import ChatRunner
 from chatbot.simulation import Crowd
@@ -21,7 +20,10 @@ async def restart(rig: Rig) -> ChatRunner | None:
     """Throw the old process's objects away and resume from the database, as on boot.
 
     None when there is nothing to resume: the chat is over, collection window included.
+    A database write the old process had begun is finished first: a write either
+    happens before a crash or not at all, never after the new process has started.
     """
+    await rig.ports[-1].close()
     host = rig.new_host()
     await host.resume_all()
     return host.runners.get("smbchat")
@@ -80,7 +82,7 @@ async def test_cancelled_at_random_points_then_restarted(rig: Rig, seed: int) ->
 async def test_intended_but_never_sent_is_sent_once_after_restart(rig: Rig) -> None:
     runner = await run_chat(rig, None, T0 + timedelta(minutes=5))
     # The process recorded Q1 as intended, then died before sending it.
-    flow = Flow.from_json(rig.store.get_occurrence(runner.occurrence_id).flow)
+    flow = rig.store.get_occurrence(runner.occurrence_id).flow
     assert flow.current_question == 0
     step = flow.next_step()
     step.number = 1
@@ -100,7 +102,7 @@ async def test_intended_but_never_sent_is_sent_once_after_restart(rig: Rig) -> N
 
 async def test_sent_but_not_recorded_is_found_on_x_not_posted_again(rig: Rig) -> None:
     runner = await run_chat(rig, None, T0 + timedelta(minutes=5))
-    flow = Flow.from_json(rig.store.get_occurrence(runner.occurrence_id).flow)
+    flow = rig.store.get_occurrence(runner.occurrence_id).flow
     step = flow.next_step()
     step.number = 1
     text = runner.texts.for_step(step)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.recap import build_recap
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 from tests.recap.devtools import find_chromium, open_page
 from tests.recap.world import WEEK2, ChatWorld, chat_spec, question_set, user
 
@@ -23,7 +23,7 @@ pytestmark = [
 ]
 
 
-def chat_with_threads(store: ChatStore) -> int:
+def chat_with_threads(store: Repository) -> int:
     w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
     w.question(1, minute=2)
     alice = user("alice", uid=11, followers=120, name="Alice 🍰 Bakes")
@@ -44,7 +44,7 @@ def chat_with_threads(store: ChatStore) -> int:
 
 
 async def test_recap_page_has_no_console_errors_and_runs_no_planted_script(
-    store: ChatStore, tmp_path: Path
+    store: Repository, tmp_path: Path
 ) -> None:
     assert CHROMIUM is not None
     occurrence_id = chat_with_threads(store)

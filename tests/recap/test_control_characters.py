@@ -9,7 +9,7 @@ from pathlib import Path
 
 from chatbot.recap import build_recap
 from chatbot.reports import print_recap
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 from tests.recap.world import WEEK2, ChatWorld, chat_spec, question_set, user
 
 HOSTILE = "A1: \x1b[2J\x1b]0;owned\x07we \x1b[31mcall\x1b[0m every\rcustomer back\x08 #SMBchat"
@@ -21,7 +21,7 @@ def controls(text: str) -> set[str]:
 
 
 def test_escapes_in_an_answer_stay_stored_but_leave_the_thread_and_the_terminal(
-    store: ChatStore, tmp_path: Path
+    store: Repository, tmp_path: Path
 ) -> None:
     world = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
     world.question(1, minute=2)
@@ -42,7 +42,7 @@ def test_escapes_in_an_answer_stay_stored_but_leave_the_thread_and_the_terminal(
 
 
 def test_escapes_in_a_thread_post_never_reach_the_terminal(
-    store: ChatStore, tmp_path: Path
+    store: Repository, tmp_path: Path
 ) -> None:
     world = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
     world.question(1, minute=2)

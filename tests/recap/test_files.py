@@ -10,9 +10,9 @@ import pytest
 
 from chatbot.recap import build_recap
 from chatbot.recap.build import Recap
-from chatbot.recap.publish import mentions_in
+from chatbot.recap.thread import mentions_in
 from chatbot.render.length import weighted_length
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 from tests.recap.world import WEEK1, WEEK2, ChatWorld, chat_spec, question_set, user
 
 HIDDEN = ("trollbot", "SecretSam")
@@ -26,7 +26,7 @@ def handles(n: int) -> list[str]:
     return [f"{'user' if i % 2 else 'Owner_'}{i:02d}{'x' * (i % 7)}"[:15] for i in range(n)]
 
 
-def big_chat(store: ChatStore, *, people: int = 60) -> ChatWorld:
+def big_chat(store: Repository, *, people: int = 60) -> ChatWorld:
     """A chat with many participants, two hidden users and hostile text."""
     week1 = ChatWorld(store, local_date="2026-01-06", start=WEEK1)
     week1.question(1, minute=2)
@@ -70,7 +70,7 @@ def big_chat(store: ChatStore, *, people: int = 60) -> ChatWorld:
 
 
 @pytest.fixture
-def recap(store: ChatStore, tmp_path: Path) -> Recap:
+def recap(store: Repository, tmp_path: Path) -> Recap:
     w = big_chat(store)
     chat = chat_spec(max_mentions_per_post=5, max_mentions=30)
     return build_recap(store, chat, question_set(), w.occurrence_id, out_dir=tmp_path)
@@ -118,7 +118,7 @@ def test_html_renders_hostile_text_inert(recap: Recap) -> None:
     assert "<script" not in markdown and "<img" not in markdown
 
 
-def test_csv_has_one_row_per_participant_post(recap: Recap, store: ChatStore) -> None:
+def test_csv_has_one_row_per_participant_post(recap: Recap, store: Repository) -> None:
     assert recap.occurrence_id is not None
     expected = {
         p.id: p.text
@@ -144,7 +144,7 @@ def test_chart_is_a_png_of_sane_size(recap: Recap) -> None:
     assert 10_000 < len(data) < 1_000_000
 
 
-def test_recap_is_drafted_or_awaits_approval(store: ChatStore, tmp_path: Path) -> None:
+def test_recap_is_drafted_or_awaits_approval(store: Repository, tmp_path: Path) -> None:
     w = big_chat(store, people=5)
     built = build_recap(store, chat_spec(), question_set(), w.occurrence_id, out_dir=tmp_path)
     assert built.state == "draft"
@@ -160,7 +160,7 @@ def test_recap_is_drafted_or_awaits_approval(store: ChatStore, tmp_path: Path) -
     ]
 
 
-def test_an_empty_chat_still_gets_a_recap(store: ChatStore, tmp_path: Path) -> None:
+def test_an_empty_chat_still_gets_a_recap(store: Repository, tmp_path: Path) -> None:
     w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
     w.question(1, minute=2)
     w.save()

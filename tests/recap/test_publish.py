@@ -1,4 +1,4 @@
-"""Publishing the recap thread through the real X adapter to the local emulator."""
+"""Publishing the recap thread (the host's job) through the real X adapter to the emulator."""
 
 from __future__ import annotations
 
@@ -11,15 +11,19 @@ import pytest
 
 from chatbot.domain.posts import XPost
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
-from chatbot.recap import (
+from chatbot.hosting.publisher import Publisher
+from chatbot.hosting.recap_publishing import (
     RecapNotApprovedError,
     approve_recap,
-    build_recap,
     publish_recap,
     refresh_metrics,
 )
+from chatbot.hosting.usage import UsageLedger
+from chatbot.ports import XClient
+from chatbot.recap import build_recap
 from chatbot.recap.build import Recap
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.chat_store import SqlChatStore
+from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 from tests.recap.conftest import make_client
 from tests.recap.world import WEEK2, ChatWorld, chat_spec, question_set, user
@@ -52,7 +56,7 @@ class CrashingX:
         return getattr(self.inner, name)
 
 
-def small_chat(store: ChatStore, tmp_path: Path, **options: object) -> Recap:
+def small_chat(store: Repository, tmp_path: Path, **options: object) -> Recap:
     w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
     w.question(1, minute=2)
     for i in range(30):
@@ -64,6 +68,11 @@ def small_chat(store: ChatStore, tmp_path: Path, **options: object) -> Recap:
     return build_recap(store, chat, question_set(2), w.occurrence_id, out_dir=tmp_path)
 
 
+def publisher(port: SqlChatStore, x: XClient) -> Publisher:
+    """The publisher of one process (a restart makes a new one)."""
+    return Publisher(store=port, x=x, usage=UsageLedger(port))
+
+
 def host_posts(emulator: XEmulator) -> list[Any]:
     return sorted(
         (p for p in emulator.state.store.posts.values() if p.author_id == HOST_USER_ID),
@@ -73,7 +82,7 @@ def host_posts(emulator: XEmulator) -> list[Any]:
 
 @pytest.mark.parametrize("after_send", [False, True], ids=["crash-before-x", "crash-after-x"])
 async def test_publish_resumes_after_a_restart_without_posting_twice(
-    store: ChatStore,
+    store: Repository,
     tmp_path: Path,
     emulator: XEmulator,
     x: TweepyXClient,
@@ -81,8 +90,10 @@ async def test_publish_resumes_after_a_restart_without_posting_twice(
 ) -> None:
     recap = small_chat(store, tmp_path)
     assert len(recap.posts) >= 4
+    port = SqlChatStore(store)
     with pytest.raises(SimulatedCrash):
-        await publish_recap(store, CrashingX(x, crash_on=3, after_send=after_send), recap, now=NOW)
+        crashing = CrashingX(x, crash_on=3, after_send=after_send)
+        await publish_recap(port, publisher(port, crashing), recap, now=NOW)
     assert recap.occurrence_id is not None
     states = {p.key: p.state for p in store.bot_posts(recap.occurrence_id)}
     assert states["recap-1"] == states["recap-2"] == "sent"
@@ -90,9 +101,9 @@ async def test_publish_resumes_after_a_restart_without_posting_twice(
 
     restarted = make_client(emulator)  # a new process: a new client, the same database
     try:
-        ids = await publish_recap(store, restarted, recap, now=NOW)
+        ids = await publish_recap(port, publisher(port, restarted), recap, now=NOW)
         before = emulator.request_counts().get("POST /2/tweets", 0)
-        again = await publish_recap(store, restarted, recap, now=NOW)
+        again = await publish_recap(port, publisher(port, restarted), recap, now=NOW)
     finally:
         await restarted.close()
 
@@ -112,21 +123,22 @@ async def test_publish_resumes_after_a_restart_without_posting_twice(
 
 
 async def test_approval_is_required_when_the_chat_asks_for_it(
-    store: ChatStore, tmp_path: Path, emulator: XEmulator, x: TweepyXClient
+    store: Repository, tmp_path: Path, emulator: XEmulator, x: TweepyXClient
 ) -> None:
     recap = small_chat(store, tmp_path, require_approval=True)
     assert recap.state == "awaiting_approval" and recap.occurrence_id is not None
+    port = SqlChatStore(store)
     with pytest.raises(RecapNotApprovedError):
-        await publish_recap(store, x, recap, now=NOW)
+        await publish_recap(port, publisher(port, x), recap, now=NOW)
     assert host_posts(emulator) == []
-    assert approve_recap(store, recap.occurrence_id) == "approved"
-    ids = await publish_recap(store, x, recap, now=NOW)
+    assert await approve_recap(port, recap.occurrence_id) == "approved"
+    ids = await publish_recap(port, publisher(port, x), recap, now=NOW)
     assert len(ids) == len(recap.posts)
-    assert approve_recap(store, recap.occurrence_id) == "published"
+    assert await approve_recap(port, recap.occurrence_id) == "published"
 
 
 async def test_metrics_are_refreshed_in_one_batched_lookup(
-    store: ChatStore, emulator: XEmulator, x: TweepyXClient
+    store: Repository, emulator: XEmulator, x: TweepyXClient
 ) -> None:
     ids = [emulator.add_post(f"fan{i % 7}", f"A1: thought {i} #SMBchat") for i in range(150)]
     posts: list[XPost] = await x.get_posts(ids)
@@ -138,7 +150,7 @@ async def test_metrics_are_refreshed_in_one_batched_lookup(
         emulator.set_metrics(post_id, like_count=i, impression_count=10 * i)
     lookups = emulator.request_counts().get("GET /2/tweets", 0)
 
-    assert await refresh_metrics(store, x, w.occurrence_id) == 150
+    assert await refresh_metrics(SqlChatStore(store), x, w.occurrence_id) == 150
     assert emulator.request_counts()["GET /2/tweets"] - lookups == math.ceil(150 / 100)
     stored = store.posts_by_id(ids)
     assert stored[ids[42]].like_count == 42 and stored[ids[42]].impression_count == 420

@@ -6,10 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from chatbot.domain.cost import Prices, Usage
 from chatbot.recap.load import load_record
-from chatbot.recap.model import Prices, Usage
 from chatbot.recap.stats import compact_number, compute_stats, cost_dollars, highlights
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 from tests.recap.world import WEEK1, WEEK2, ChatWorld, chat_spec, question_set, user
 
 ALICE = user("alice", uid=11, followers=100)
@@ -18,7 +18,7 @@ CAROL = user("carol", uid=13, followers=1000)
 DAVE = user("dave", uid=14, followers=50)
 
 
-def two_weeks(store: ChatStore) -> ChatWorld:
+def two_weeks(store: Repository) -> ChatWorld:
     """Week 1: alice and bob. Week 2: alice returns, carol and dave are new."""
     week1 = ChatWorld(store, local_date="2026-01-06", start=WEEK1)
     week1.question(1, minute=2)
@@ -41,12 +41,12 @@ def two_weeks(store: ChatStore) -> ChatWorld:
     w.post(DAVE, "Great chat everyone #SMBchat", minute=25)
     w.save()
     store.add_usage(
-        w.occurrence_id, requests=12, posts_read=400, posts_created=10, posts_with_url=1
+        w.occurrence_id, Usage(requests=12, posts_read=400, posts_created=10, posts_with_url=1)
     )
     return w
 
 
-def test_numbers_of_a_stored_chat(store: ChatStore) -> None:
+def test_numbers_of_a_stored_chat(store: Repository) -> None:
     w = two_weeks(store)
     record = load_record(store, chat_spec(), question_set(), w.occurrence_id)
     stats = compute_stats(record)
@@ -63,7 +63,7 @@ def test_numbers_of_a_stored_chat(store: ChatStore) -> None:
     assert stats.cost_dollars == Decimal("2.34")  # 400 × .005 + 9 × .015 + 1 × .20
 
 
-def test_first_week_everyone_is_new(store: ChatStore) -> None:
+def test_first_week_everyone_is_new(store: Repository) -> None:
     w = two_weeks(store)
     first = store.find_occurrence("smb", "2026-01-06")
     assert first is not None and first.id is not None and first.id != w.occurrence_id
@@ -71,13 +71,13 @@ def test_first_week_everyone_is_new(store: ChatStore) -> None:
     assert (stats.participants, stats.new_participants) == (2, 2)
 
 
-def test_question_times_come_from_the_bots_sent_questions(store: ChatStore) -> None:
+def test_question_times_come_from_the_bots_sent_questions(store: Repository) -> None:
     w = two_weeks(store)
     record = load_record(store, chat_spec(), question_set(), w.occurrence_id)
     assert record.question_times == {1: w.at(2), 2: w.at(10), 3: w.at(18)}
 
 
-def test_highlights_rank_answers_by_engagement(store: ChatStore) -> None:
+def test_highlights_rank_answers_by_engagement(store: Repository) -> None:
     w = two_weeks(store)
     record = load_record(store, chat_spec(), question_set(), w.occurrence_id)
     best = highlights(record, per_question=2)
@@ -86,7 +86,7 @@ def test_highlights_rank_answers_by_engagement(store: ChatStore) -> None:
     assert [p.username for p in best[3]] == ["alice"]
 
 
-def test_hidden_users_are_left_out_of_the_numbers(store: ChatStore) -> None:
+def test_hidden_users_are_left_out_of_the_numbers(store: Repository) -> None:
     w = two_weeks(store)
     store.hide_user(chat_slug="smb", username="@Carol", by="mod", now=w.at(60))
     record = load_record(store, chat_spec(), question_set(), w.occurrence_id)

@@ -1,4 +1,4 @@
-"""Build stored chats in a real database through ChatStore, as the collector would."""
+"""Build stored chats in a real database through Repository, as the collector would."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.chat import ChatSpec, Question, QuestionSet, RecapOptions, Recurrence
 from chatbot.domain.posts import Metrics, XPost, XUser
-from chatbot.storage.repository import ChatStore
-from chatbot.storage.tables import Answer
+from chatbot.storage.repository import Repository
 
 HOST = XUser(id=1500000000000000001, username="SMBchatHost", name="SMB chat")
 BASE_ID = 1_900_000_000_000_000_000  # real X ids need 64 bits
@@ -49,7 +48,7 @@ def question_set(count: int = 3) -> QuestionSet:
 class ChatWorld:
     """One occurrence of a chat: users, the host's questions and participants' posts."""
 
-    def __init__(self, store: ChatStore, *, local_date: str, start: datetime) -> None:
+    def __init__(self, store: Repository, *, local_date: str, start: datetime) -> None:
         self.store = store
         self.start = start
         occ = store.get_or_create_occurrence(
@@ -78,11 +77,9 @@ class ChatWorld:
         when = self.at(minute)
         post_id = self._id()
         text = f"Q{number}: What is your favourite way #{number} to reach customers? #SMBchat"
-        bot, _ = self.store.intend_post(
-            occurrence_id=self.occurrence_id, key=f"q{number}", text=text, now=when
-        )
-        assert bot.id is not None
-        self.store.mark_sent(bot.id, x_post_id=post_id, now=when)
+        key = f"q{number}"
+        self.store.intend_post(occurrence_id=self.occurrence_id, key=key, text=text, now=when)
+        self.store.mark_sent(self.occurrence_id, key, x_post_id=post_id, now=when)
         self.pending.append(XPost(id=post_id, author=HOST, text=text, created_at=when))
         self.question_posts[post_id] = number
         return post_id
@@ -120,19 +117,7 @@ class ChatWorld:
         assigner = AnswerAssigner(
             question_posts=self.question_posts, host_user_id=HOST.id, hidden=hidden or set()
         )
-        self.store.save_answers(
-            [
-                Answer(
-                    occurrence_id=self.occurrence_id,
-                    post_id=a.post_id,
-                    question_number=a.question_number,
-                    label=a.label,
-                    method=a.method,
-                    parent_post_id=a.parent_post_id,
-                )
-                for a in assigner.assign(self.pending)
-            ]
-        )
+        self.store.save_answers(self.occurrence_id, assigner.assign(self.pending))
         self.pending = []
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from chatbot.ports import AuditLog
 from chatbot.storage.audit import StoreAuditLog
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 MOD = 1_234_567_890_123_456_789  # a real-sized Discord id: needs a 64-bit column
@@ -23,7 +23,7 @@ async def _status(audit: AuditLog) -> None:
     )
 
 
-async def test_allowed_and_refused_commands_are_read_back_newest_first(store: ChatStore) -> None:
+async def test_allowed_and_refused_commands_are_read_back_newest_first(store: Repository) -> None:
     times = iter([T0, T0 + timedelta(seconds=30)])
     audit: AuditLog = StoreAuditLog(store, now=lambda: next(times))
     await audit.record(
@@ -60,7 +60,7 @@ async def test_allowed_and_refused_commands_are_read_back_newest_first(store: Ch
     ]
 
 
-async def test_entries_are_stamped_in_utc(store: ChatStore) -> None:
+async def test_entries_are_stamped_in_utc(store: Repository) -> None:
     paris = datetime(2026, 11, 24, 2, 0, tzinfo=timezone(timedelta(hours=1)))
     audit = StoreAuditLog(store, now=lambda: paris)
     await _status(audit)
@@ -69,7 +69,7 @@ async def test_entries_are_stamped_in_utc(store: ChatStore) -> None:
     assert entry.at.utcoffset() == timedelta(0)
 
 
-async def test_default_clock_is_aware_utc_now(store: ChatStore) -> None:
+async def test_default_clock_is_aware_utc_now(store: Repository) -> None:
     before = datetime.now(UTC)
     await _status(StoreAuditLog(store))
     (entry,) = store.actions()

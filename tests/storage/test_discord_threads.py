@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from chatbot.discord_adapter.threads import ThreadStore
 from chatbot.storage.discord_threads import SavedThreads, StoreThreadStore
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 CHANNEL = 1_234_567_890_123_456_789  # real-sized Discord snowflakes: 64-bit columns
@@ -14,7 +14,7 @@ OTHER_CHANNEL = CHANNEL + 1
 SNOWFLAKE = 1_300_000_000_000_000_000
 
 
-def _occurrence_id(store: ChatStore, day: str = "2026-11-23") -> int:
+def _occurrence_id(store: Repository, day: str = "2026-11-23") -> int:
     occurrence = store.get_or_create_occurrence(
         chat_slug="smbchat",
         local_date=day,
@@ -26,12 +26,12 @@ def _occurrence_id(store: ChatStore, day: str = "2026-11-23") -> int:
     return occurrence.id
 
 
-def test_nothing_saved_reads_back_empty(store: ChatStore) -> None:
+def test_nothing_saved_reads_back_empty(store: Repository) -> None:
     occ = _occurrence_id(store)
     assert store.discord_threads(occ, channel_id=CHANNEL) == SavedThreads(None, {})
 
 
-def test_announcement_general_and_question_threads_round_trip(store: ChatStore) -> None:
+def test_announcement_general_and_question_threads_round_trip(store: Repository) -> None:
     occ = _occurrence_id(store)
     store.save_discord_thread(
         occurrence_id=occ, question_number=None, channel_id=CHANNEL, announcement_id=SNOWFLAKE
@@ -53,7 +53,7 @@ def test_announcement_general_and_question_threads_round_trip(store: ChatStore) 
     assert saved.threads == {None: SNOWFLAKE + 1, 1: SNOWFLAKE + 2, 2: SNOWFLAKE + 3}
 
 
-def test_saving_a_question_again_keeps_one_row_with_the_newest_thread(store: ChatStore) -> None:
+def test_saving_a_question_again_keeps_one_row_with_the_newest_thread(store: Repository) -> None:
     occ = _occurrence_id(store)
     for thread_id in (SNOWFLAKE, SNOWFLAKE + 9):
         store.save_discord_thread(
@@ -62,7 +62,7 @@ def test_saving_a_question_again_keeps_one_row_with_the_newest_thread(store: Cha
     assert store.discord_threads(occ, channel_id=CHANNEL).threads == {1: SNOWFLAKE + 9}
 
 
-def test_threads_are_kept_per_occurrence_and_per_channel(store: ChatStore) -> None:
+def test_threads_are_kept_per_occurrence_and_per_channel(store: Repository) -> None:
     first, second = _occurrence_id(store), _occurrence_id(store, "2026-11-30")
     store.save_discord_thread(
         occurrence_id=first, question_number=1, channel_id=CHANNEL, thread_id=SNOWFLAKE
@@ -75,7 +75,7 @@ def test_threads_are_kept_per_occurrence_and_per_channel(store: ChatStore) -> No
     assert store.discord_threads(first, channel_id=OTHER_CHANNEL) == SavedThreads(None, {})
 
 
-def test_a_thread_saved_in_a_new_channel_replaces_the_old_one(store: ChatStore) -> None:
+def test_a_thread_saved_in_a_new_channel_replaces_the_old_one(store: Repository) -> None:
     occ = _occurrence_id(store)
     store.save_discord_thread(
         occurrence_id=occ, question_number=None, channel_id=CHANNEL, announcement_id=SNOWFLAKE
@@ -89,7 +89,7 @@ def test_a_thread_saved_in_a_new_channel_replaces_the_old_one(store: ChatStore) 
     )
 
 
-async def test_the_async_adapter_saves_and_loads_through_the_store(store: ChatStore) -> None:
+async def test_the_async_adapter_saves_and_loads_through_the_store(store: Repository) -> None:
     occ = _occurrence_id(store)
     port: ThreadStore = StoreThreadStore(store)
     await port.save_announcement(occ, channel_id=CHANNEL, message_id=SNOWFLAKE)

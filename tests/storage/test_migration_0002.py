@@ -11,13 +11,13 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from chatbot.storage.engine import alembic_config, current_revision, make_engine, upgrade
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 CHANNEL = 1_234_567_890_123_456_789
 
 
-def _fill_at_0001(store: ChatStore) -> int:
+def _fill_at_0001(store: Repository) -> int:
     """Write rows only the 0001 schema knows; return the occurrence id."""
     occurrence = store.get_or_create_occurrence(
         chat_slug="smbchat",
@@ -38,10 +38,10 @@ def test_a_0001_database_with_rows_upgrades_to_0002_without_losing_them(
     engine = make_engine(database_url)
     upgrade(engine, "0001")
     assert "discordthread" not in inspect(engine).get_table_names()
-    store = ChatStore(engine)
+    store = Repository(engine)
     occ = _fill_at_0001(store)
 
-    upgrade(engine)
+    upgrade(engine, "0002")
 
     assert current_revision(engine) == "0002"
     assert store.get_occurrence(occ) is not None
@@ -67,7 +67,7 @@ def test_the_migrated_discordthread_table_matches_the_model(database_url: str) -
 def test_downgrading_to_0001_drops_only_the_new_table(database_url: str) -> None:
     engine = make_engine(database_url)
     upgrade(engine)
-    store = ChatStore(engine)
+    store = Repository(engine)
     occ = _fill_at_0001(store)
     store.save_discord_thread(
         occurrence_id=occ, question_number=1, channel_id=CHANNEL, thread_id=CHANNEL + 1

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import inspect
 
 from chatbot.storage.engine import current_revision, make_engine, upgrade
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 
 
 def test_upgrade_creates_every_table_and_records_the_revision(database_url: str) -> None:
@@ -25,6 +25,8 @@ def test_upgrade_creates_every_table_and_records_the_revision(database_url: str)
         "moderatoraction",
         "xusage",
         "schedulestate",
+        "discordthread",
+        "billedread",
     } <= tables
     assert current_revision(engine) is not None
     engine.dispose()
@@ -33,7 +35,7 @@ def test_upgrade_creates_every_table_and_records_the_revision(database_url: str)
 def test_upgrading_again_keeps_data(database_url: str) -> None:
     engine = make_engine(database_url)
     upgrade(engine)
-    store = ChatStore(engine)
+    store = Repository(engine)
     when = datetime(2026, 11, 24, 1, tzinfo=UTC)
     store.hide_user(chat_slug="smbchat", username="spam", by="mod", now=when)
     upgrade(engine)

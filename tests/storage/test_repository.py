@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from chatbot.domain.answers import Assignment
+from chatbot.domain.occurrence import PostState, ScheduleOverride
 from chatbot.domain.posts import Metrics, XPost, XUser
-from chatbot.storage.repository import ChatStore
-from chatbot.storage.tables import Answer
+from chatbot.recap.model import Usage
+from chatbot.storage.repository import Repository
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 HOST = XUser(id=1_500_000_000_000_000_001, username="SMBchatHost")
@@ -24,7 +26,7 @@ def _post(n: int, user: XUser, *, reply_to: int | None = None, minutes: int = 0)
     )
 
 
-def _occurrence(store: ChatStore, day: str = "2026-11-23"):
+def _occurrence(store: Repository, day: str = "2026-11-23"):
     return store.get_or_create_occurrence(
         chat_slug="smbchat",
         local_date=day,
@@ -34,7 +36,7 @@ def _occurrence(store: ChatStore, day: str = "2026-11-23"):
     )
 
 
-def test_one_occurrence_per_chat_and_local_date(store: ChatStore) -> None:
+def test_one_occurrence_per_chat_and_local_date(store: Repository) -> None:
     first = _occurrence(store)
     again = _occurrence(store)
     other = _occurrence(store, "2026-11-30")
@@ -44,19 +46,20 @@ def test_one_occurrence_per_chat_and_local_date(store: ChatStore) -> None:
     assert store.get_occurrence(first.id).scheduled_start == T0
 
 
-def test_intended_post_is_recorded_once_and_keeps_its_first_text(store: ChatStore) -> None:
+def test_intended_post_is_recorded_once_and_keeps_its_first_text(store: Repository) -> None:
     occ = _occurrence(store)
     first, created = store.intend_post(occurrence_id=occ.id, key="q1", text="Q1: one", now=T0)
     again, again_created = store.intend_post(
         occurrence_id=occ.id, key="q1", text="Q1: changed", now=T0
     )
-    assert again.id == first.id and again.text == "Q1: one" and again.state == "intended"
+    assert again == first and again.text == "Q1: one" and again.state == PostState.INTENDED
     assert created and not again_created  # the second caller knows it may have been sent
-    sent = store.mark_sent(first.id, x_post_id=BIG, now=T0)
-    assert sent.state == "sent" and store.bot_post(occ.id, "q1").x_post_id == BIG
+    store.mark_sent(occ.id, "q1", x_post_id=BIG, now=T0)
+    sent = store.bot_post(occ.id, "q1")
+    assert sent.state == PostState.SENT and sent.x_post_id == BIG and sent.sent_at == T0
 
 
-def test_collected_posts_are_stored_once_with_64_bit_ids(store: ChatStore) -> None:
+def test_collected_posts_are_stored_once_with_64_bit_ids(store: Repository) -> None:
     occ = _occurrence(store)
     ann = XUser(id=BIG + 100, username="ann", followers_count=50)
     posts = [_post(1, ann), _post(2, ann, reply_to=BIG + 1)]
@@ -71,7 +74,7 @@ def test_collected_posts_are_stored_once_with_64_bit_ids(store: ChatStore) -> No
     assert store.count_collected(occ.id) == (2, 1)
 
 
-def test_participants_keep_first_and_last_seen_across_weeks(store: ChatStore) -> None:
+def test_participants_keep_first_and_last_seen_across_weeks(store: Repository) -> None:
     week1, week2 = _occurrence(store), _occurrence(store, "2026-11-30")
     ann = XUser(id=BIG + 100, username="ann")
     store.store_posts(occurrence_id=week1.id, posts=[_post(1, ann)], now=T0, host_user_id=HOST.id)
@@ -89,7 +92,7 @@ def test_participants_keep_first_and_last_seen_across_weeks(store: ChatStore) ->
     assert person.username == "ann_new"
 
 
-def test_host_posts_are_stored_but_are_not_participants(store: ChatStore) -> None:
+def test_host_posts_are_stored_but_are_not_participants(store: Repository) -> None:
     occ = _occurrence(store)
     store.store_posts(occurrence_id=occ.id, posts=[_post(1, HOST)], now=T0, host_user_id=HOST.id)
     assert store.participants([HOST.id]) == {}
@@ -97,20 +100,20 @@ def test_host_posts_are_stored_but_are_not_participants(store: ChatStore) -> Non
     assert store.count_collected(occ.id) == (0, 0)
 
 
-def test_answers_for_two_questions_from_one_post(store: ChatStore) -> None:
+def test_answers_for_two_questions_from_one_post(store: Repository) -> None:
     occ = _occurrence(store)
     ann = XUser(id=BIG + 100, username="ann")
     store.store_posts(occurrence_id=occ.id, posts=[_post(1, ann)], now=T0, host_user_id=HOST.id)
     both = [
-        Answer(occurrence_id=occ.id, post_id=BIG + 1, question_number=1, method="label"),
-        Answer(occurrence_id=occ.id, post_id=BIG + 1, question_number=2, method="label"),
+        Assignment(post_id=BIG + 1, question_number=1, method="label"),
+        Assignment(post_id=BIG + 1, question_number=2, method="label"),
     ]
-    store.save_answers(both)
-    store.save_answers(both)
+    store.save_answers(occ.id, both)
+    store.save_answers(occ.id, both)
     assert sorted(a.question_number for a in store.answers(occ.id)) == [1, 2]
 
 
-def test_metrics_refresh(store: ChatStore) -> None:
+def test_metrics_refresh(store: Repository) -> None:
     occ = _occurrence(store)
     ann = XUser(id=BIG + 100, username="ann")
     store.store_posts(occurrence_id=occ.id, posts=[_post(1, ann)], now=T0, host_user_id=HOST.id)
@@ -126,7 +129,7 @@ def test_metrics_refresh(store: ChatStore) -> None:
     assert (row.like_count, row.reply_count) == (42, 3)
 
 
-def test_hide_and_unhide_are_case_insensitive(store: ChatStore) -> None:
+def test_hide_and_unhide_are_case_insensitive(store: Repository) -> None:
     assert store.hide_user(chat_slug="smbchat", username="@SpamBot", by="mod", now=T0)
     assert not store.hide_user(chat_slug="smbchat", username="spambot", by="mod", now=T0)
     assert store.hidden_usernames("smbchat") == {"spambot"}
@@ -135,7 +138,7 @@ def test_hide_and_unhide_are_case_insensitive(store: ChatStore) -> None:
     assert store.hidden_usernames("smbchat") == set()
 
 
-def test_audit_usage_and_schedule_overrides(store: ChatStore) -> None:
+def test_audit_usage_and_schedule_overrides(store: Repository) -> None:
     occ = _occurrence(store)
     store.record_action(
         at=T0,
@@ -149,10 +152,10 @@ def test_audit_usage_and_schedule_overrides(store: ChatStore) -> None:
     assert [(a.command, a.allowed, a.actor_id) for a in store.actions()] == [
         ("/chat end", False, BIG)
     ]
-    store.add_usage(occ.id, requests=2, posts_read=150)
-    store.add_usage(occ.id, requests=1, posts_created=1)
+    store.add_usage(occ.id, Usage(requests=2, posts_read=150))
+    store.add_usage(occ.id, Usage(requests=1, posts_created=1))
     usage = store.usage(occ.id)
     assert (usage.requests, usage.posts_read, usage.posts_created) == (3, 150, 1)
-    store.set_schedule_state("smbchat", paused=True)
+    store.save_schedule_state(ScheduleOverride("smbchat", paused=True))
     assert store.schedule_state("smbchat").paused
-    assert not store.schedule_state("other").paused
+    assert store.schedule_state("other") == ScheduleOverride("other")

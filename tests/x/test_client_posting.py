@@ -10,6 +10,7 @@ import pytest
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.ports import XDuplicateError, XError, XForbiddenError
 from chatbot.x.client import TweepyXClient
+from chatbot.x.meter import Meter
 
 
 async def test_post_and_reply_form_a_thread(emulator: XEmulator, client: TweepyXClient) -> None:
@@ -100,6 +101,7 @@ async def test_the_link_price_follows_the_text_we_sent_not_media(
 ) -> None:
     await client.create_post("Recap chart #SMBchat", media_path=image)  # t.co in X's text
     await client.create_post("More at example.com #SMBchat")  # a bare domain is a link
-    usage = client.meter.snapshot()
-    assert (usage.posts_created, usage.posts_created_with_url) == (2, 1)
+    meter = client.meter
+    assert isinstance(meter, Meter)
+    assert (meter.posts_created, meter.posts_with_url) == (2, 1)
     assert emulator.request_log.posts_created_with_url == 1

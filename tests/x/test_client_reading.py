@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from chatbot.domain.posts import XUser
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
@@ -84,21 +83,20 @@ async def test_one_thousand_posts_are_each_read_exactly_once(
     assert set(emulator.request_log.returned_ids.values()) == {1}
     searches = emulator.request_counts()["GET /2/tweets/search/recent"]
     assert searches == math.ceil(1000 / 100) + idle_polls
-    assert client.meter.snapshot().posts_billed == 1000
+    assert client.meter.posts_returned == 1000
 
 
-async def test_meter_prices_reads_and_posts(emulator: XEmulator, client: TweepyXClient) -> None:
-    start = client.meter.snapshot()
+async def test_meter_counts_requests_and_posts_returned_and_made(
+    emulator: XEmulator, client: TweepyXClient
+) -> None:
     await client.create_post("Plain post #chat")
     await client.create_post("Post with a link https://example.com #chat")
     emulator.add_post("ana", "A1 #chat")
     await client.search_recent("#chat", since_id=None)
-    await client.search_recent("#chat", since_id=None)  # same posts, same UTC day
-    usage = client.meter.usage_since(start)
-    assert usage.posts_created == 2 and usage.posts_created_with_url == 1
-    assert usage.posts_returned == 6 and usage.posts_billed == 3
-    assert usage.cost() == Decimal("0.23")  # 3 reads × .005 + 1 plain × .015 + 1 with URL × .20
-    assert usage.requests == 4
+    await client.search_recent("#chat", since_id=None)  # same posts: billing is the host's
+    meter = client.meter
+    assert (meter.posts_created, meter.posts_with_url) == (2, 1)
+    assert meter.posts_returned == 6 and meter.requests == 4
 
 
 async def test_a_pass_failing_part_way_keeps_its_pages_and_reads_on_below(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
-from chatbot.storage.repository import ChatStore
+from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 from tests.dbfixtures import *  # noqa: F403
 
 
 async def test_a_post_with_nul_characters_is_collected_and_stored(
-    emulator: XEmulator, client: TweepyXClient, store: ChatStore
+    emulator: XEmulator, client: TweepyXClient, store: Repository
 ) -> None:
     emulator.add_user("ana", name="Ana\x00 B")
     emulator.add_post("ana", "A1 we\x00 reply \x00fast #SMBchat")

@@ -1,67 +1,45 @@
-"""Refresh metrics once after a chat, approve a recap, and post it idempotently."""
+"""Publishing a built recap: refresh metrics once, approve it, post its thread once."""
 
 from __future__ import annotations
 
-import asyncio
-import math
 from datetime import datetime
 
+from chatbot.domain.occurrence import RecapState
 from chatbot.hosting.publisher import Publisher
-from chatbot.hosting.usage import UsageRecorder
-from chatbot.ports import XClient, XError
-from chatbot.recap.build import APPROVED, AWAITING, DRAFT, PUBLISHED, Recap
-from chatbot.render.threads import is_mention
-from chatbot.storage.repository import ChatStore
-
-_LOOKUP_BATCH = 100
+from chatbot.ports import ChatStore, XClient, XError
+from chatbot.recap.build import Recap
 
 
 class RecapNotApprovedError(Exception):
     """The chat requires approval and a moderator has not approved this recap yet."""
 
 
-async def refresh_metrics(
-    store: ChatStore, x: XClient, occurrence_id: int, *, record_usage: bool = False
-) -> int:
-    """Look every collected post up once (batched by the client) and store fresh metrics.
-
-    ``record_usage`` adds the reads to XUsage; leave it off when the runner stores
-    the X adapter's meter for the chat instead (it counts these reads already).
-    """
-    rows = await asyncio.to_thread(store.collected_posts, occurrence_id)
-    ids = [r.id for r in rows]
+async def refresh_metrics(store: ChatStore, x: XClient, occurrence_id: int) -> int:
+    """Look every collected post up once (batched by the client) and store fresh metrics."""
+    ids = await store.collected_post_ids(occurrence_id)
     if not ids:
         return 0
-    posts = await x.get_posts(ids)
-    if record_usage:
-        await asyncio.to_thread(
-            store.add_usage,
-            occurrence_id,
-            requests=math.ceil(len(ids) / _LOOKUP_BATCH),
-            posts_read=len(posts),
-        )
-    return await asyncio.to_thread(store.update_metrics, posts)
+    return await store.update_metrics(await x.get_posts(ids))
 
 
-def approve_recap(store: ChatStore, occurrence_id: int) -> str:
+async def approve_recap(store: ChatStore, occurrence_id: int) -> RecapState:
     """Approve a drafted recap for publishing; return the recap state after the call."""
-    occ = store.get_occurrence(occurrence_id)
+    occ = await store.get_occurrence(occurrence_id)
     if occ is None:
         raise KeyError(f"no occurrence {occurrence_id}")
-    if occ.recap_state in (DRAFT, AWAITING):
-        store.update_occurrence(occurrence_id, recap_state=APPROVED)
-        return APPROVED
+    if occ.recap_state in (RecapState.DRAFT, RecapState.AWAITING):
+        await store.set_recap_state(occurrence_id, RecapState.APPROVED)
+        return RecapState.APPROVED
     return occ.recap_state
 
 
 async def publish_recap(
     store: ChatStore,
-    x: XClient,
+    publisher: Publisher,
     recap: Recap,
     *,
     now: datetime,
     reply_to: int | None = None,
-    publisher: Publisher | None = None,
 ) -> list[int]:
     """Post the recap thread as a reply chain (chart on the first post); return X ids.
 
@@ -74,12 +52,12 @@ async def publish_recap(
     if recap.occurrence_id is None:
         raise ValueError("a recap built from X alone (transcript) is not published")
     occ_id = recap.occurrence_id
-    occ = await asyncio.to_thread(store.get_occurrence, occ_id)
+    occ = await store.get_occurrence(occ_id)
     if occ is None:
         raise KeyError(f"no occurrence {occ_id}")
-    if recap.require_approval and occ.recap_state not in (APPROVED, PUBLISHED):
+    done = (RecapState.APPROVED, RecapState.PUBLISHED)
+    if recap.require_approval and occ.recap_state not in done:
         raise RecapNotApprovedError(f"recap of occurrence {occ_id} is {occ.recap_state}")
-    publisher = publisher or Publisher(store=store, x=x, usage=UsageRecorder(store, None))
     ids: list[int] = []
     previous = reply_to
     for i, text in enumerate(recap.posts, start=1):
@@ -98,10 +76,5 @@ async def publish_recap(
             )
         ids.append(result.post_id)
         previous = result.post_id
-    await asyncio.to_thread(store.update_occurrence, occ_id, recap_state=PUBLISHED)
+    await store.set_recap_state(occ_id, RecapState.PUBLISHED)
     return ids
-
-
-def mentions_in(posts: list[str]) -> list[str]:
-    """Every @handle the posts name, in order (for checks and previews)."""
-    return [w.rstrip(".,:;!?)”") for p in posts for w in p.split() if is_mention(w)]

@@ -1,0 +1,95 @@
+"""Moderators' commands on a live chat, as events for the flow, and the limits on them.
+
+Discord, the CLI and the host send these; ``Flow.handle`` decides each one and
+answers with a ``ControlResult``. The checks below are the only ones: the Discord
+layer calls them too, for its early private refusal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
+from chatbot.render.posts import question_text
+
+EXTEND_MIN, EXTEND_MAX = 1, 60  # minutes a moderator may add at once
+
+
+@dataclass(frozen=True, slots=True)
+class NextNow:
+    """Post the next step now; what follows moves up."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Hold every post until resumed (collection goes on)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Carry on after a pause; everything still to come moves by the pause's length."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """Drop the next planned question."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extend:
+    """Give the current question, and the chat, more minutes."""
+
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """Post an ad-hoc question now; it takes the next number."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    """Close now: the closing post goes out, remaining questions are dropped."""
+
+
+Command = NextNow | Pause | Resume | Skip | Extend | Ask | End
+
+
+def extend_refusal(minutes: int) -> str | None:
+    """Why a chat cannot be extended by ``minutes``, or None when it can."""
+    if not EXTEND_MIN <= minutes <= EXTEND_MAX:
+        return f"Extend by {EXTEND_MIN} to {EXTEND_MAX} minutes."
+    return None
+
+
+def ask_refusal(text: str, *, number: int | None = None, hashtag: str = "") -> str | None:
+    """Why ``text`` cannot be posted as an ad-hoc question, or None when it can.
+
+    With the question's ``number`` and the chat's ``hashtag`` the whole post is
+    weighed; without them (before the chat is known) only the text itself.
+    """
+    if not text.strip():
+        return "The question is empty."
+    if number is None:
+        length = weighted_length(text)
+        if length > MAX_WEIGHTED_LENGTH:
+            return (
+                f"That question is {length} characters as X counts them; the limit is "
+                f"{MAX_WEIGHTED_LENGTH}, and the post still needs room for its number "
+                "and the hashtag."
+            )
+        return None
+    length = weighted_length(question_text(number, text, hashtag))
+    if length > MAX_WEIGHTED_LENGTH:
+        return (
+            f"As Q{number} with the hashtag that post is {length} characters as X "
+            f"counts them (limit {MAX_WEIGHTED_LENGTH}); shorten it."
+        )
+    return None
+
+
+def clean_handle(handle: str) -> str:
+    """An X handle as a moderator typed it, without spaces or the leading "@"."""
+    return handle.strip().lstrip("@")
