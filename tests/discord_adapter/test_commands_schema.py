@@ -33,7 +33,7 @@ async def test_command_tree_has_every_subcommand(
 ) -> None:
     groups = _by_name(fake_discord.commands or [])
     assert sorted(groups) == ["chat", "recap", "schedule"]
-    chat_commands = "status start next pause resume skip extend ask end hide unhide"
+    chat_commands = "status start next pause resume skip extend ask end hide unhide assign"
     assert sorted(_by_name(groups["chat"]["options"])) == sorted(chat_commands.split())
     assert sorted(_by_name(groups["recap"]["options"])) == ["preview", "publish"]
     assert sorted(_by_name(groups["schedule"]["options"])) == [
@@ -64,6 +64,11 @@ async def test_chat_arguments_autocomplete_and_minutes_are_bounded(
     assert (minutes["type"], minutes["min_value"], minutes["max_value"]) == (4, 1, 60)
     assert _options(chat, "ask")["text"]["required"] is True
     assert _options(chat, "hide")["handle"]["type"] == 3
+    assign = _options(chat, "assign")
+    assert [(o["name"], o["type"], o["required"]) for o in assign.values()] == [
+        ("post", 3, True),
+        ("question", 3, True),
+    ]
     for group, sub in [("recap", "preview"), ("recap", "publish"), ("schedule", "skip-next")]:
         assert _options(groups[group], sub)["chat"]["autocomplete"] is True
     assert _options(chat, "status") == {}
