@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from chatbot.domain.answers import Assignment, CollectedAnswer, Correction
+from chatbot.domain.answers import Assignment, Correction, FoundPost
 from chatbot.domain.cost import Usage
 from chatbot.domain.flow import Flow
 from chatbot.domain.occurrence import (
@@ -276,8 +276,8 @@ class ChatStore(Protocol):
         """Store fresh public metrics of stored posts; return how many were updated."""
         ...
 
-    async def find_collected(self, post_id: int) -> CollectedAnswer | None:
-        """Return a collected post with its occurrence and answers (None: not collected)."""
+    async def find_collected(self, post_id: int) -> FoundPost | None:
+        """Return a collected post with its occurrence (None: not collected)."""
         ...
 
     async def correct_answer(self, occurrence_id: int, correction: Assignment) -> Correction:

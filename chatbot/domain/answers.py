@@ -33,8 +33,8 @@ __all__ = [
     "METHODS",
     "AnswerAssigner",
     "Assignment",
-    "CollectedAnswer",
     "Correction",
+    "FoundPost",
     "Label",
     "apply_correction",
     "parse_labels",
@@ -91,13 +91,13 @@ class Correction:
 
 
 @dataclass(frozen=True, slots=True)
-class CollectedAnswer:
-    """A collected post as a correction finds it: its occurrence and what it answers now."""
+class FoundPost:
+    """A collected post as a correction finds it: its occurrence, and whether the host
+    wrote it."""
 
     occurrence_id: int
     post: XPost
     from_host: bool
-    assignments: tuple[Assignment, ...]
 
 
 def apply_correction(stored: Iterable[Assignment], correction: Assignment) -> Correction:

@@ -101,10 +101,10 @@ def clean_handle(handle: str) -> str:
 # author's handle or "i" / "i/web", then /status/ID and maybe /photo/1 or ?s=20.
 _POST_LINK = re.compile(
     r"(?:https?://)?(?:(?:www|mobile)\.)?(?:x|twitter)\.com/"
-    r"(?:[A-Za-z0-9_]{1,15}|i|i/web)/status(?:es)?/(\d{1,20})(?:[/?#].*)?",
+    r"(?:[A-Za-z0-9_]{1,15}|i|i/web)/status(?:es)?/([0-9]{1,20})(?:[/?#].*)?",
     re.IGNORECASE,
 )
-NOT_AN_ANSWER = ("0", "none", "no", "not an answer")
+_NOT_AN_ANSWER = ("0", "none", "not an answer")
 
 
 def post_id_of(text: str) -> int | None:
@@ -119,7 +119,7 @@ def post_id_of(text: str) -> int | None:
 def question_choice(text: str) -> int | None:
     """The question a moderator names ("2", "Q2"; 0 or "none" for not an answer), or None."""
     words = " ".join(unicodedata.normalize("NFKC", text).split()).lower()
-    if words in NOT_AN_ANSWER:
+    if words in _NOT_AN_ANSWER:
         return 0
     number = words.removeprefix("q").strip()
     return int(number) if number.isascii() and number.isdigit() and len(number) <= 4 else None

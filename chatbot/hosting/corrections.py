@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chatbot.domain.answers import AnswerAssigner, Assignment, CollectedAnswer, Correction
+from chatbot.domain.answers import AnswerAssigner, Assignment, Correction, FoundPost
 from chatbot.domain.commands import post_id_of, question_choice
 from chatbot.domain.occurrence import LIVE_STATES, Occurrence, OccurrenceState, RecapState
 from chatbot.domain.views import ControlResult
@@ -60,7 +60,7 @@ class AnswerCorrections:
         return await self._correct(found, occurrence, number)
 
     async def _correct(
-        self, found: CollectedAnswer, occurrence: Occurrence, number: int
+        self, found: FoundPost, occurrence: Occurrence, number: int
     ) -> ControlResult:
         chat = f"{occurrence.hashtag} on {occurrence.local_date}"
         asked = [s.number for s in occurrence.flow.posted_questions()] if occurrence.flow else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import col, or_, select
 
-from chatbot.domain.answers import Assignment, CollectedAnswer, Correction, apply_correction
+from chatbot.domain.answers import Assignment, Correction, FoundPost, apply_correction
 from chatbot.domain.posts import XPost, XUser
 from chatbot.storage.base import StoreBase
 from chatbot.storage.collected import _answer_row, _assignment
@@ -20,19 +20,13 @@ from chatbot.storage.tables import Answer, CollectedPost
 class CorrectionStore(StoreBase):
     """Finds a collected post by id and applies a moderator's correction to its answers."""
 
-    def find_collected(self, post_id: int) -> CollectedAnswer | None:
-        """Return a collected post with its occurrence and answers (None: not collected)."""
+    def find_collected(self, post_id: int) -> FoundPost | None:
+        """Return a collected post with its occurrence (None: not collected)."""
         with self._session() as s:
             row = s.get(CollectedPost, post_id)
-            if row is None:
-                return None
-            answers = s.exec(select(Answer).where(Answer.post_id == post_id))
-            return CollectedAnswer(
-                occurrence_id=row.occurrence_id,
-                post=_post(row),
-                from_host=row.from_host,
-                assignments=tuple(_assignment(a) for a in answers),
-            )
+        if row is None:
+            return None
+        return FoundPost(occurrence_id=row.occurrence_id, post=_post(row), from_host=row.from_host)
 
     def correct_answer(self, occurrence_id: int, correction: Assignment) -> Correction:
         """Store a moderator's correction in one transaction; the replies that inherited
