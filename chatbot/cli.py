@@ -100,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.set_defaults(handler=cmd_doctor)
 
+    assign = commands.add_parser(
+        "assign", help="put a collected post on another question, or on none, for good"
+    )
+    assign.add_argument("post", help="the post's x.com or twitter.com link, or its id")
+    assign.add_argument("question", help="the question number; 0 or none: not an answer")
+    assign.set_defaults(handler=cmd_assign)
+
     history = commands.add_parser("history", help="past chats with their numbers and X cost")
     history.add_argument("chat", nargs="?", help="only this chat")
     history.set_defaults(handler=cmd_history)
@@ -290,6 +297,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     return _guarded(lambda: report_command(settings, args.chat))
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    """A moderator's correction of an answer, on the database."""
+    from chatbot.assign import assign_command
+
+    settings = _settings(args)
+    return _guarded(lambda: assign_command(settings, args.post, args.question))
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from chatbot.domain.answers import Assignment
+from chatbot.domain.answers import Assignment, Correction, FoundPost
 from chatbot.domain.cost import Usage
 from chatbot.domain.flow import Flow
 from chatbot.domain.occurrence import (
@@ -276,6 +276,15 @@ class ChatStore(Protocol):
         """Store fresh public metrics of stored posts; return how many were updated."""
         ...
 
+    async def find_collected(self, post_id: int) -> FoundPost | None:
+        """Return a collected post with its occurrence (None: not collected)."""
+        ...
+
+    async def correct_answer(self, occurrence_id: int, correction: Assignment) -> Correction:
+        """Store a moderator's correction of one post's answer (method ``moderator``); the
+        replies that inherited its question follow it. Every later write keeps it."""
+        ...
+
     # -- moderators' choices -------------------------------------------------------------
     async def hidden_usernames(self, chat_slug: str) -> set[str]:
         """Return the lower-case handles hidden from a chat."""
@@ -364,6 +373,10 @@ class ChatControl(Protocol):
     async def end(self, slug: str | None = None) -> ControlResult: ...
     async def hide(self, handle: str, slug: str | None = None) -> ControlResult: ...
     async def unhide(self, handle: str, slug: str | None = None) -> ControlResult: ...
+    async def assign(self, post: str, question: str) -> ControlResult:
+        """Put a collected post (a status link or id) on ``question`` ("0"/"none": on none)."""
+        ...
+
     async def recap_preview(self, slug: str) -> RecapPreview | ControlResult: ...
     async def recap_publish(self, slug: str) -> ControlResult: ...
     async def recap_series(self, slug: str) -> ControlResult: ...

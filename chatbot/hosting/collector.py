@@ -63,14 +63,11 @@ class Collector:
             for p in await store.bot_posts(occurrence.id)
             if p.key.startswith("q") and p.key[1:].isdigit() and p.x_post_id
         }
-        known: dict[int, list[int]] = {}
-        for answer in await store.answers(occurrence.id):
-            known.setdefault(answer.post_id, []).append(answer.question_number)
         assigner = AnswerAssigner(
             question_posts=questions,
             host_user_id=deps.host_user.id,
             hidden=await store.hidden_usernames(chat.slug),
-            known=known,
+            known=await store.answers(occurrence.id),  # moderators' corrections included
         )
         # Stored posts newer than since_id: an earlier process stopped part-way through a pass.
         left = await store.collected_above(occurrence.id, occurrence.since_id)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from chatbot.catalog import Catalog
+from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.commands import (
     Ask,
@@ -28,6 +29,7 @@ from chatbot.domain.flow import FlowState
 from chatbot.domain.occurrence import RecapState, ScheduleOverride
 from chatbot.domain.recurrence import local_date, next_occurrences
 from chatbot.domain.views import ControlResult, HostStatus, LiveChat, RecapPreview, UpcomingChat
+from chatbot.hosting.corrections import AnswerCorrections
 from chatbot.hosting.host import Host
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
@@ -46,6 +48,9 @@ class HostControl:
 
     def __init__(self, *, host: Host, recaps: RecapService) -> None:
         self.host, self.recaps = host, recaps
+        self.corrections = AnswerCorrections(
+            store=host.deps.store, clock=host.deps.clock, live=self._assigner
+        )
 
     @property
     def catalog(self) -> Catalog:
@@ -189,6 +194,16 @@ class HostControl:
             f"@{name} is shown again in {chat.hashtag}; "
             "posts made while hidden were not collected.",
         )
+
+    async def assign(self, post: str, question: str) -> ControlResult:
+        """Put a collected post on another question, or on none, for good."""
+        return await self.corrections.assign(post, question)
+
+    def _assigner(self, occurrence_id: int) -> AnswerAssigner | None:
+        for runner in list(self.host.runners.values()):
+            if runner.occurrence_id == occurrence_id:
+                return runner.collector.assigner
+        return None
 
     # -- recaps ------------------------------------------------------------------------------
     async def recap_preview(self, slug: str) -> RecapPreview | ControlResult:

@@ -187,16 +187,18 @@ class CollectedStore(StoreBase):
         return updated
 
     def save_answers(self, occurrence_id: int, answers: Sequence[Assignment]) -> None:
-        """Store answer assignments, ignoring ones already stored."""
+        """Store answer assignments, ignoring ones already stored and posts a moderator
+        has corrected."""
         if not answers:
             return
         with self._session() as s:
             post_ids = list({a.post_id for a in answers})
-            known = {
-                (a.post_id, a.question_number)
-                for a in s.exec(select(Answer).where(col(Answer.post_id).in_(post_ids)))
-            }
+            stored = list(s.exec(select(Answer).where(col(Answer.post_id).in_(post_ids))))
+            known = {(a.post_id, a.question_number) for a in stored}
+            corrected = {a.post_id for a in stored if a.method == "moderator"}
             for answer in answers:
+                if answer.post_id in corrected:
+                    continue
                 if (answer.post_id, answer.question_number) not in known:
                     known.add((answer.post_id, answer.question_number))
                     s.add(_answer_row(occurrence_id, answer))

@@ -96,6 +96,9 @@ class FakeControl:
     async def unhide(self, handle: str, slug: str | None = None) -> ControlResult:
         return await self._result("unhide", handle, slug)
 
+    async def assign(self, post: str, question: str) -> ControlResult:
+        return await self._result("assign", post, question)
+
     async def recap_preview(self, slug: str) -> RecapPreview | ControlResult:
         self.calls.append(("recap_preview", (slug,)))
         posts = [f"Recap post {n}: " + "words " * 60 for n in range(1, 9)]
