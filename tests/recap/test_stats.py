@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from chatbot.domain.answers import Assignment
 from chatbot.domain.cost import Prices, Usage
 from chatbot.recap.load import load_record
 from chatbot.recap.picks import highlights
@@ -156,3 +157,17 @@ def test_inferred_answers_are_counted_apart(store: Repository) -> None:
     stats = compute_stats(load_record(store, chat_spec(), question_set(), w.occurrence_id))
     assert (stats.answers, stats.inferred_answers, stats.other_posts) == (2, 1, 1)
     assert stats.inferred_per_question == {1: 1, 2: 0, 3: 0}
+
+
+def test_a_moderators_correction_counts_as_an_answer_never_an_inferred_one(
+    store: Repository,
+) -> None:
+    w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
+    w.question(1, minute=2)
+    guess = w.post(ALICE, "Honestly, reels work best for us #SMBchat", minute=3)  # inferred
+    w.question(2, minute=10)
+    w.save()
+    store.correct_answer(w.occurrence_id, Assignment(guess, 2, "moderator"))
+    stats = compute_stats(load_record(store, chat_spec(), question_set(), w.occurrence_id))
+    assert (stats.answers, stats.inferred_answers) == (1, 0)
+    assert stats.answers_per_question == {1: 0, 2: 1, 3: 0}
