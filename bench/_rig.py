@@ -39,7 +39,7 @@ from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.usage import UsageLedger
 from chatbot.ports import Clock, XMeter
-from chatbot.simulation import ANSWERS, CHATTER, LABELS, REPLIES
+from chatbot.simulation import ANSWERS, CHATTER, FULL_WIDTH, LABELS, REPLIES
 from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import Repository
@@ -235,7 +235,9 @@ class Participants:
         if not current or roll < 0.08:
             text = f"{rng.choice(CHATTER)} {tag}"
         elif roll < 0.62:
-            text = f"{rng.choice(LABELS).format(n=current)}{rng.choice(ANSWERS)} {tag}"
+            wide = f"A{current}:".translate(FULL_WIDTH)
+            label = rng.choice(LABELS).format(L="A", l="a", n=current, W=wide)
+            text = f"{label}{rng.choice(ANSWERS)} {tag}"
         elif roll < 0.72 or not answers:
             text, reply_to = f"{rng.choice(ANSWERS)} {tag}", questions[current]
         else:

@@ -7,6 +7,7 @@ logic lives here beyond choosing which chat a command is for.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,8 @@ from chatbot.hosting.corrections import AnswerCorrections
 from chatbot.hosting.host import Host
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
+from chatbot.recap.series import summary_lines
+from chatbot.recap.series_files import build_series
 
 RECAP_STATUS = {
     RecapState.AWAITING: "awaiting approval",
@@ -231,6 +234,20 @@ class HostControl:
         if occurrence.recap_state == RecapState.PUBLISHED:
             return ControlResult(False, f"The {occurrence.local_date} recap is already on X.")
         return await self.recaps.publish(chat, occurrence)
+
+    async def recap_series(self, slug: str) -> ControlResult:
+        """Every week of a chat side by side, and where the report's files are."""
+        chat = self._chat(slug)
+        if isinstance(chat, ControlResult):
+            return chat
+        recaps = self.recaps
+        report, files = await asyncio.to_thread(
+            build_series, recaps.records, chat.slug, out_dir=recaps.out_dir, prices=recaps.prices
+        )
+        lines = summary_lines(report)
+        if files is not None:
+            lines.append("Files: " + ", ".join(str(path) for path in files.all()))
+        return ControlResult(files is not None, "\n".join(lines))
 
     # -- the schedule ----------------------------------------------------------------------
     async def schedule_list(self) -> list[UpcomingChat]:

@@ -109,6 +109,12 @@ class FakeControl:
     async def recap_publish(self, slug: str) -> ControlResult:
         return await self._result("recap_publish", slug)
 
+    async def recap_series(self, slug: str) -> ControlResult:
+        self.calls.append(("recap_series", (slug,)))
+        lines = [f"#AIWeekly ({slug}): 3 weeks, *42* people in all, $1.20 on X."]
+        lines += ["2026-11-05: 20 people (8 new, 12 back, 60% of the week before), @everyone"]
+        return ControlResult(True, "\n".join(lines))
+
     async def schedule_list(self) -> list[UpcomingChat]:
         self.calls.append(("schedule_list", ()))
         return []

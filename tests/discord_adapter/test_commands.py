@@ -167,6 +167,29 @@ async def test_long_recap_preview_is_split_into_private_messages(
     assert "**1/8**" in joined and "**8/8**" in joined
 
 
+async def test_recap_series_shows_the_weeks_privately_to_moderators_only(
+    bot: ModeratorBot, fake_discord: FakeDiscord, control: FakeControl, audit: FakeAudit
+) -> None:
+    refused = await fake_discord.invoke("recap series", who="viewer", chat="ai-weekly")
+    [refusal] = await fake_discord.answers_for(refused)
+    assert refusal.ephemeral and control.called("recap_series") == []
+
+    token = await fake_discord.invoke("recap series", chat="ai-weekly")
+    [answer] = await fake_discord.answers_for(token)
+    assert control.called("recap_series") == [("ai-weekly",)]
+    assert answer.ephemeral
+    content = answer.data["content"]
+    assert "3 weeks, \\*42\\* people" in content  # participants' text: never Markdown
+    assert "@everyone" not in content and answer.data["allowed_mentions"] == NOTHING_ALLOWED
+    from tests.discord_adapter.conftest import eventually
+
+    await eventually(lambda: len(audit.entries) == 2)
+    assert [(e["command"], e["allowed"]) for e in audit.entries] == [
+        ("/recap series", False),
+        ("/recap series", True),
+    ]
+
+
 async def test_slow_command_is_deferred_then_answered(
     bot: ModeratorBot,
     fake_discord: FakeDiscord,

@@ -39,7 +39,7 @@ async def test_command_tree_has_every_subcommand(
     assert sorted(groups) == ["chat", "recap", "schedule"]
     chat_commands = "status start next pause resume skip extend ask end hide unhide assign"
     assert sorted(_by_name(groups["chat"]["options"])) == sorted(chat_commands.split())
-    assert sorted(_by_name(groups["recap"]["options"])) == ["preview", "publish"]
+    assert sorted(_by_name(groups["recap"]["options"])) == ["preview", "publish", "series"]
     assert sorted(_by_name(groups["schedule"]["options"])) == [
         "list",
         "pause",
@@ -73,7 +73,8 @@ async def test_chat_arguments_autocomplete_and_minutes_are_bounded(
         ("post", 3, True),
         ("question", 3, True),
     ]
-    for group, sub in [("recap", "preview"), ("recap", "publish"), ("schedule", "skip-next")]:
+    recap = [("recap", "preview"), ("recap", "publish"), ("recap", "series")]
+    for group, sub in [*recap, ("schedule", "skip-next")]:
         assert _options(groups[group], sub)["chat"]["autocomplete"] is True
     assert _options(chat, "status") == {}
 
