@@ -16,8 +16,9 @@ from pydantic import SecretStr, ValidationError
 
 from chatbot import __version__, app
 from chatbot.app import SetupError
-from chatbot.catalog import EXAMPLE, Catalog, has_chat_files, load_catalog
+from chatbot.catalog import EXAMPLE, Catalog, NetworkSetup, has_chat_files, load_catalog
 from chatbot.catalog.checks import display_path
+from chatbot.domain.network import Network
 from chatbot.domain.recurrence import next_occurrences
 from chatbot.logs import configure_logging
 from chatbot.settings import Settings, load_settings
@@ -220,9 +221,11 @@ async def _serve(server: Awaitable[None]) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate chat files; print each problem with file and line, then upcoming chats."""
-    folder = args.folder or _settings(args).chat_dir
-    catalog = load_catalog(folder)
+    """Validate chat files, and the credentials of each network a chat names, from the
+    settings; print each problem with file and line, then upcoming chats."""
+    settings = _settings(args)
+    missing = {network: settings.missing_credentials(network) for network in Network}
+    catalog = load_catalog(args.folder or settings.chat_dir, NetworkSetup(missing=missing))
     for problem in catalog.problems:
         print(problem)
     print_chats(catalog)
@@ -241,9 +244,10 @@ def print_chats(catalog: Catalog, now: datetime | None = None) -> None:
         qset = catalog.question_set_of(chat)
         state = "" if chat.enabled else " (disabled)"
         where = display_path(chat.path) if chat.path else chat.slug
+        on = f", on {', '.join(chat.networks)}" if chat.networks != (Network.X,) else ""
         print(
             f"{where}: {chat.slug} {chat.hashtag}{state}, {chat.recurrence.describe()} "
-            f"{chat.timezone}, {len(qset.questions)} questions, {chat.duration_minutes} min"
+            f"{chat.timezone}, {len(qset.questions)} questions, {chat.duration_minutes} min{on}"
         )
         for start in next_occurrences(chat, now, 3):
             local = start.astimezone(ZoneInfo(chat.timezone))
