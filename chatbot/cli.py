@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     transcript.set_defaults(handler=cmd_transcript)
 
     doctor = commands.add_parser(
-        "doctor", help="check the X credentials, the host account, rate limits and costs"
+        "doctor", help="check each network's credentials and host account, rate limits and costs"
     )
     doctor.add_argument(
         "--posts", type=int, default=450, help="participant posts a chat gets, for the cost"
@@ -312,9 +312,10 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    """Check with a few cheap calls that X will take the next chat."""
+    """Check with a few cheap calls that each network will take the next chat."""
     from chatbot.doctor import doctor_command
 
     settings = _settings(args)
-    logging.getLogger("chatbot.x").setLevel(logging.CRITICAL)  # the findings say it all
+    for adapter in ("chatbot.x", "chatbot.bluesky", "chatbot.mastodon"):
+        logging.getLogger(adapter).setLevel(logging.CRITICAL)  # the findings say it all
     return _guarded(lambda: doctor_command(settings, participant_posts=args.posts))

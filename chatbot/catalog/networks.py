@@ -100,7 +100,7 @@ def read_networks(
         for network in networks:
             if unset := setup.missing.get(network):
                 check.add(
-                    f"networks names {network.value}, but {_listed(unset)} "
+                    f"networks names {network.value}, but {listed(unset)} "
                     f"{'is' if len(unset) == 1 else 'are'} not set (in .env or the environment)",
                     "networks",
                 )
@@ -170,5 +170,6 @@ def _missing_host(network: Network) -> str:
     )
 
 
-def _listed(names: Sequence[str]) -> str:
+def listed(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

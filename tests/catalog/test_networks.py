@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from chatbot import cli
 from chatbot.catalog import NetworkSetup, load_catalog
 from chatbot.domain.network import LengthRule, Network
+from chatbot.settings import setting_names
 from tests.catalog.chatfiles import QUESTIONS, SCHEDULE, chat_folder, problems_in
 
 EVERYWHERE = SCHEDULE.replace('host = "@host"\n', 'networks = ["x", "bluesky", "mastodon"]\n') + (
@@ -257,3 +259,29 @@ def test_each_network_fills_host_with_its_own_handle(tmp_path: Path) -> None:
         "from test.toml",
         "set.toml:12: Q2 is 304 graphemes on Bluesky (limit 300) with #TestChat from test.toml",
     ]
+
+
+def test_chatbot_check_reads_the_credentials_from_the_env_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in setting_names():
+        monkeypatch.delenv(name, raising=False)
+    folder = chat_folder(tmp_path, {"test.toml": EVERYWHERE}, {"set.toml": QUESTIONS})
+    env = tmp_path / "chat.env"
+    env.write_text(
+        "X_API_KEY=k\nX_API_SECRET=s\nX_ACCESS_TOKEN=t\nX_ACCESS_TOKEN_SECRET=ts\n"
+        "MASTODON_BASE_URL=https://mastodon.social\nMASTODON_ACCESS_TOKEN=token\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["--env-file", str(env), "check", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith(
+        "test.toml:3: networks names bluesky, but BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are "
+        "not set (in .env or the environment)"
+    )
+    with env.open("a", encoding="utf-8") as more:
+        more.write("BLUESKY_HANDLE=host.bsky.social\nBLUESKY_APP_PASSWORD=abcd-efgh-ijkl-mnop\n")
+    assert cli.main(["--env-file", str(env), "check", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "#TestChat, every Wednesday at 19:00 Europe/London, 2 questions, 60 min, on x, " in out
+    assert out.rstrip().endswith("OK: 1 chat(s), 1 question set(s)")
