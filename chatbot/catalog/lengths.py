@@ -14,7 +14,7 @@ from chatbot.domain.recurrence import next_occurrences
 from chatbot.render.length import length_of
 from chatbot.render.posts import context_for, describe_wait, fill, question_text, with_hashtag
 
-NAMES_OF_TEXTS = {
+NAMES = {
     "welcome": "welcome",
     "rules": "rules",
     "last_call": "last call",
@@ -55,7 +55,7 @@ def chat_posts(
     """Each post the chat makes on ``network``: (its name, its text, its question file line)."""
     context = sample_context(chat, qset, network)
     posts: list[tuple[str, str, int]] = []
-    for key, name in NAMES_OF_TEXTS.items():
+    for key, name in NAMES.items():
         text = with_hashtag(fill(getattr(qset, key), context), chat.hashtag)
         posts.append((name, text, lines.line(key)))
     for question in qset.questions:
@@ -70,7 +70,6 @@ def check_lengths(check: FileCheck, chat: ChatSpec, qset: QuestionSet, setup: Ne
     if qset.path is None:
         return
     lines = KeyLines(qset.path.read_text(encoding="utf-8"))
-    source = chat.path.name if chat.path else chat.slug
     for network in chat.networks:
         rule = setup.rule(network)
         for name, text, line in chat_posts(chat, qset, network, lines):
@@ -81,7 +80,7 @@ def check_lengths(check: FileCheck, chat: ChatSpec, qset: QuestionSet, setup: Ne
                 qset.path,
                 line,
                 f"{name} is {length} {COUNTED[network]} (limit {rule.limit}"
-                f"{_limit_source(network, setup)}) with {chat.hashtag} from {source}",
+                f"{_limit_source(network, setup)}) with {chat.hashtag} from {check.path.name}",
             )
             if problem not in check.problems:
                 check.problems.append(problem)

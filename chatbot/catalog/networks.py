@@ -79,7 +79,7 @@ def read_networks(
     for network, (handle, key, table) in given.items():
         syntax = HANDLES[network]
         match = syntax.pattern.match(handle)
-        where = f"[hosts] {key}" if table else f"'{key}'"
+        where = f"'{key}'" if key == "host" else f"[hosts] {network.value}"
         if not match:
             check.add(
                 f"{where} is '{handle}', expected {syntax.expected(network)}", key, table=table
@@ -124,7 +124,7 @@ def _networks(check: FileCheck, data: dict[str, Any]) -> tuple[Network, ...]:
 
 
 def _given_handles(check: FileCheck, data: dict[str, Any]) -> dict[Network, tuple[str, str, str]]:
-    """Each handle written, by network: (handle, its key, its table)."""
+    """Each handle written, by network: (the handle, the key and table of its line)."""
     given: dict[Network, tuple[str, str, str]] = {}
     raw = data.get("hosts", {})
     if not isinstance(raw, dict):
@@ -138,23 +138,18 @@ def _given_handles(check: FileCheck, data: dict[str, Any]) -> dict[Network, tupl
             key,
             table="hosts",
         )
+    # An inline table (hosts = { … }) has no header: its entries are on the line of hosts.
+    table = "hosts" if ("hosts", 0) in check.lines.tables else ""
     for name, handle in raw.items():
-        if name not in VALUES:
-            continue
-        if not isinstance(handle, str):
-            check.add(f"[hosts] {name} must be text", name, table="hosts")
-            continue
-        given[Network(name)] = (handle.strip(), name, "hosts")
+        if name in VALUES:
+            given[Network(name)] = (str(handle).strip(), name if table else "hosts", table)
     if "host" in data:
-        host = data["host"]
         if Network.X in given:
             check.add(
                 "the X host is written twice, as 'host' and as x under [hosts]: keep one", "host"
             )
-        elif not isinstance(host, str):
-            check.add("'host' must be text", "host")
         else:
-            given[Network.X] = (host.strip(), "host", "")
+            given[Network.X] = (str(data["host"]).strip(), "host", "")
     return given
 
 

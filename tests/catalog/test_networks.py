@@ -145,6 +145,14 @@ def test_each_networks_or_hosts_problem_names_file_and_line(
     assert any(p.startswith(expected) for p in problems), problems
 
 
+def test_an_inline_hosts_table_is_checked_on_its_line(tmp_path: Path) -> None:
+    text = SCHEDULE.replace('host = "@host"', 'networks = ["bluesky"]\nhosts = { bluesky = 7 }')
+    assert problems_in(chat_folder(tmp_path, {"test.toml": text}, {"set.toml": QUESTIONS})) == [
+        "test.toml:4: [hosts] bluesky is '7', expected a Bluesky handle like "
+        "smbchat.bsky.social (a domain name)"
+    ]
+
+
 def test_hosts_must_be_a_table(tmp_path: Path) -> None:
     text = SCHEDULE.replace('host = "@host"', 'hosts = "@host"')
     assert problems_in(chat_folder(tmp_path, {"test.toml": text}, {"set.toml": QUESTIONS})) == [
