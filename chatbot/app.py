@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.discord_adapter import ModeratorBot
 from chatbot.domain.posts import XUser
+from chatbot.errors import SetupError
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.host import Host
 from chatbot.hosting.host_control import HostControl
@@ -40,10 +41,6 @@ from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 
 log = logging.getLogger("chatbot.app")
-
-
-class SetupError(Exception):
-    """The bot cannot start as configured; the message says what to fix."""
 
 
 def open_store(database_url: str) -> Repository:
