@@ -44,6 +44,7 @@ from _rig import (
     parse_start,
     peak_rss_mb,
     percentile,
+    receive,
     start_emulator,
     table,
     temp_store,
@@ -148,18 +149,6 @@ async def probe_loop(lags: list[float]) -> None:
         began = time.perf_counter()
         await asyncio.sleep(PROBE_EVERY)
         lags.append(time.perf_counter() - began - PROBE_EVERY)
-
-
-async def receive(conn: Connection) -> Any:
-    """Wait for the child's next message without blocking the event loop."""
-    ready = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    loop.add_reader(conn.fileno(), ready.set)
-    try:
-        await ready.wait()
-    finally:
-        loop.remove_reader(conn.fileno())
-    return conn.recv()
 
 
 def lateness_rows(
