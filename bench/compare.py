@@ -108,6 +108,9 @@ def compare_scale(before: str, after: str, alone: str) -> None:
     rss = [(title, t["phase"], "RSS peak MiB") for title, t in runs]
     print(side_by_side("phase (peak RSS MiB)", phases, rss))
     print()
+    pauses = [(title, t["phase"], "longest GC ms") for title, t in runs]
+    print(side_by_side("phase (longest GC pause, ms)", phases, pauses))
+    print()
     inside = list(dict.fromkeys([*b["inside the phases"], *a["inside the phases"]]))
     steps = [(title, t["inside the phases"], "seconds") for title, t in runs]
     print(side_by_side("inside the phases (s)", inside, steps))

@@ -49,15 +49,20 @@ from _rig import (
     table,
     temp_store,
 )
+from sqlalchemy import select
+from sqlmodel import col
 
 import chatbot.recap.build as recap_build
 from chatbot.domain.answers import AnswerAssigner
-from chatbot.domain.posts import XPost
+from chatbot.domain.posts import XPost, XUser
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
+from chatbot.heap import settle
 from chatbot.hosting.host import Host
 from chatbot.hosting.recap_publishing import refresh_metrics
 from chatbot.hosting.runner import ChatRunner
 from chatbot.recap import build_recap
+from chatbot.storage.repository import Repository
+from chatbot.storage.tables import CollectedPost
 
 POLL = timedelta(seconds=15)
 RECAP_STEPS = (
@@ -78,11 +83,11 @@ HostPlan = list[tuple[datetime, int, str]]  # the host's posts: when, question n
 
 
 class Phases:
-    """Wall time, CPU time, peak RSS and (optionally) the Python heap's peak per phase;
-    with ``profile`` a cProfile of each phase written there."""
+    """Wall time, CPU time, the longest garbage-collector pause, peak RSS and (optionally)
+    the Python heap's peak per phase; with ``profile`` a cProfile of each written there."""
 
-    def __init__(self, *, trace: bool, profile: Path | None) -> None:
-        self.trace, self.profile = trace, profile
+    def __init__(self, *, trace: bool, profile: Path | None, gc_watch: GcWatch) -> None:
+        self.trace, self.profile, self.gc_watch = trace, profile, gc_watch
         self.rows: list[list[object]] = []
         self.cpu: dict[str, float] = {}
         self._profiler: cProfile.Profile | None = None
@@ -93,6 +98,7 @@ class Phases:
 
     def start(self) -> tuple[float, float]:
         """Begin a phase."""
+        self._pauses = len(self.gc_watch.pauses)
         if self.trace:
             tracemalloc.reset_peak()
         if self.profile:
@@ -107,8 +113,9 @@ class Phases:
             self._profiler.disable()
             self._profiler.dump_stats(self.profile / f"{name.replace(' ', '-')}.prof")
         heap = tracemalloc.get_traced_memory()[1] / 2**20 if self.trace else "-"
+        pause = max(self.gc_watch.pauses[self._pauses :], default=0.0) * 1000
         self.cpu[name] = cpu
-        self.rows.append([name, seconds, cpu, heap, peak_rss_mb(), detail])
+        self.rows.append([name, seconds, cpu, pause, heap, peak_rss_mb(), detail])
 
 
 def host_plan(runner: ChatRunner) -> HostPlan:
@@ -259,30 +266,57 @@ class MirroredClock(ManualClock):
             self.on_change(moment)
 
 
-async def collect(
-    runner: ChatRunner, clock: ManualClock, until: datetime, timings: Timings
-) -> list[XPost]:
-    """Poll as the runner does, every 15 s of the manual clock until ``until``."""
-    new_posts: list[XPost] = []
+async def collect(runner: ChatRunner, clock: ManualClock, until: datetime, timings: Timings) -> int:
+    """Poll as the runner does, every 15 s of the manual clock until ``until``; return how
+    many new posts it read (none is kept here: the bot's memory is measured)."""
+    new_posts = 0
     while clock.now() < until:
         with timings.block("poll (whole pass)"):
-            new_posts += await runner.collector.collect_if_due()
+            new_posts += len(await runner.collector.collect_if_due())
         await clock.advance(POLL, step=POLL)
     return new_posts
+
+
+def read_back(store: Repository, occurrence_id: int) -> list[XPost]:
+    """The collected posts as the assigner takes them, read from the database, by id."""
+    c = CollectedPost
+    columns = (c.id, c.author_id, c.author_username, c.text, c.created_at)
+    replies = (c.in_reply_to_post_id, c.in_reply_to_user_id, c.quoted_post_id)
+    query = (
+        select(*map(col, (*columns, *replies)))
+        .where(c.occurrence_id == occurrence_id)
+        .order_by(col(c.id))
+    )
+    with store.engine.connect() as connection:
+        return [
+            XPost(
+                id=post_id,
+                author=XUser(author, username),
+                text=text,
+                created_at=created_at,
+                in_reply_to_post_id=parent,
+                in_reply_to_user_id=parent_author,
+                quoted_post_id=quoted,
+            )
+            for post_id, author, username, text, created_at, parent, parent_author, quoted in (
+                connection.execute(query)
+            )
+        ]
 
 
 async def main(args: argparse.Namespace, x: LocalX | ChildX) -> None:
     catalog, chat = load_chat()
     start = parse_start(args.start)
     clock = MirroredClock(start)
-    phases, timings = Phases(trace=args.tracemalloc, profile=args.profile), Timings()
-    gc_watch = GcWatch()
+    gc_watch, timings = GcWatch(), Timings()
+    phases = Phases(trace=args.tracemalloc, profile=args.profile, gc_watch=gc_watch)
     base_url = await x.start(clock)
     folder = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     store = temp_store(folder)
     deps = make_deps(store=store, base_url=base_url, clock=clock)
     runner = await Host(catalog=catalog, deps=deps, drive=False).open_chat(chat, start)
     assert runner is not None
+    settle()  # as `chatbot run` does once it has started
     try:
         with gc_watch:
             began = phases.start()
@@ -300,17 +334,17 @@ async def main(args: argparse.Namespace, x: LocalX | ChildX) -> None:
             until = start + chat.duration + timedelta(minutes=chat.grace_minutes)
             new_posts = await collect(runner, clock, until, timings)
             polls = timings.calls["poll (whole pass)"]
-            detail = f"{len(new_posts):,} new posts in {polls} polls (kept for the next phase)"
-            phases.done("collect", began, detail)
+            phases.done("collect", began, f"{new_posts:,} new posts in {polls} polls")
 
+            collected = read_back(store, runner.occurrence_id)
             began = phases.start()  # the pure domain code, all posts at once
             fresh = AnswerAssigner(
                 question_posts={pid: n for n, pid in questions.items()},
                 host_user_id=HOST_USER_ID,
             )
-            assigned = len(fresh.assign(new_posts))
+            assigned = len(fresh.assign(collected))
             phases.done("assign all at once", began, f"{assigned:,} assignments")
-            del new_posts, fresh
+            del collected, fresh
 
             began = phases.start()
             refreshed = await refresh_metrics(deps.store, deps.x, runner.occurrence_id)
@@ -347,7 +381,7 @@ async def main(args: argparse.Namespace, x: LocalX | ChildX) -> None:
         )
         print(f"garbage collector (the bot, all phases): {gc_watch.summary()}")
         print(f"the bot's own work (CPU, {', '.join(BOT_PHASES)}): {bot:.2f} s")
-    headers = ["phase", "seconds", "CPU s", "heap peak MiB", "RSS peak MiB", ""]
+    headers = ["phase", "seconds", "CPU s", "longest GC ms", "heap peak MiB", "RSS peak MiB", ""]
     print(table(headers, phases.rows))
     print()
     rows = [

@@ -34,11 +34,16 @@ def per_minute(record: ChatRecord) -> list[tuple[datetime, int]]:
     return out
 
 
-def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
-    """Draw ``activity.png`` and return its path."""
+def load_matplotlib() -> None:
+    """Import matplotlib and choose its Agg backend (once: later calls cost nothing)."""
     import matplotlib
 
     matplotlib.use("Agg")
+
+
+def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
+    """Draw ``activity.png`` and return its path."""
+    load_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
