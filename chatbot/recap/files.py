@@ -173,8 +173,7 @@ def markdown_lines(
         yield from (f"### {md_escape(section.title)}", "")
         if not section.threads:
             yield "_No answers._"
-        for node, depth in walk(section.threads):
-            p = node.post
+        for p, depth in walk(section):
             kind = f" ({md_escape(how(p))})" if how(p) else ""
             yield (
                 f"{'  ' * depth}- **@{md_escape(p.username)}** "

@@ -34,8 +34,8 @@ def post_rows(record: ChatRecord, section: Section) -> Iterator[Row]:
 
     Ids go as text: JavaScript numbers lose digits beyond 2**53.
     """
-    for node, depth in walk(section.threads):
-        p, m = node.post, node.post.metrics
+    for p, depth in walk(section):
+        m = p.metrics
         yield [
             str(p.id),
             p.username,
@@ -102,7 +102,7 @@ def write_html(
             best=best,
             thread=thread,
             sections=parts,
-            sizes={s.number: sum(1 for _ in walk(s.threads)) for s in parts},
+            sizes={s.number: sum(1 for _ in walk(s)) for s in parts},
             rows=lambda section: section_json(record, section),
             summary=lambda section, size: summary(stats, section, size),
             chart_uri=chart_uri,
