@@ -27,8 +27,9 @@ class ChatRecordStore(StoreBase):
     def stored_chat(self, occurrence_id: int) -> StoredChat:
         """Return an occurrence's posts, answers, people, question times and X usage.
 
-        Read with a handful of column selects into plain values, however many posts:
-        no ORM object per row (they cost more time and memory than the posts).
+        Read with a handful of column selects on the session's connection into plain
+        values, however many posts: no ORM object per row, nor the ORM's result handling
+        (they cost more time and memory than the posts themselves).
         """
         with self._session() as s:
             occ = s.get(tables.Occurrence, occurrence_id)
@@ -143,7 +144,7 @@ def _answers_by_post(s: Session, occurrence_id: int) -> dict[int, Numbered]:
         .order_by(col(a.post_id), col(a.question_number))
     )
     found: dict[int, Numbered] = {}
-    for post_id, number, label, method in s.exec(query):
+    for post_id, number, label, method in s.connection().execute(query):
         questions, labels, first = found.get(post_id, _GENERAL)
         if not questions:
             first = method
@@ -180,7 +181,7 @@ def _chat_posts(
     host_posts: list[ChatPost] = []
     # One string object per distinct handle, name and label instead of one per row.
     shared: dict[str, str] = {}
-    for row in s.exec(query):
+    for row in s.connection().execute(query):
         post_id, author, username, name, text, created, parent, *counts, from_host = row
         questions, labels, method = _GENERAL if from_host else answers.get(post_id, _GENERAL)
         post = ChatPost(
@@ -207,7 +208,7 @@ def _people(s: Session, posts: list[ChatPost], occurrence_id: int) -> dict[int, 
     query = select(col(p.user_id), col(p.followers_count), col(p.first_occurrence_id)).where(
         col(p.user_id).in_(authors.scalar_subquery())
     )
-    found = {uid: (followers, first) for uid, followers, first in s.exec(query)}
+    found = {uid: (followers, first) for uid, followers, first in s.connection().execute(query)}
     latest = {post.author_id: post for post in posts}  # oldest first: the last one wins
     people = {}
     for uid, post in latest.items():
