@@ -55,6 +55,7 @@ from chatbot.domain.answers import question_number_of_host_post
 from chatbot.domain.flow import StepStatus
 from chatbot.emulator.x import HOST_USER_ID, api_read
 from chatbot.emulator.x.store import StoredPost
+from chatbot.heap import settle
 from chatbot.hosting.host import Host
 from chatbot.hosting.runner import ChatRunner
 
@@ -224,6 +225,7 @@ async def host_chat(conn: Connection, args: argparse.Namespace) -> Run:
 
     deps = make_deps(store=store, base_url=base_url, clock=clock, sleep=wait_for_x)
     host = Host(catalog=catalog, deps=deps)
+    settle()  # as `chatbot run` does once it has started
     probe = asyncio.create_task(probe_loop(lags))
     gc_watch = GcWatch().start()
     try:
