@@ -34,10 +34,14 @@ def per_minute(record: ChatRecord) -> list[tuple[datetime, int]]:
 
 
 def load_matplotlib() -> None:
-    """Import matplotlib and choose its Agg backend (once: later calls cost nothing)."""
+    """Import the parts of matplotlib a chart needs, on its Agg backend (once: later calls
+    cost nothing). ``chatbot run`` calls it at start-up (``chatbot.heap``)."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure
+    import matplotlib.ticker
 
 
 def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
