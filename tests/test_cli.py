@@ -60,7 +60,7 @@ def _imported_by(*argv: str) -> set[str]:
     return set(result.stdout.split())
 
 
-def test_check_and_help_start_without_the_bots_heavy_libraries() -> None:
+def test_check_and_the_command_list_load_none_of_the_heavy_libraries() -> None:
     """`chatbot check` and `chatbot --help` start in a blink: counted by the modules they
     load (seconds vary with the machine), none of the database, X, Discord or charts."""
     assert _imported_by("check") & HEAVY == set()
