@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 from _rig import cpu_model, table
 
 HERE = Path(__file__).resolve().parents[1]
+CPU: dict[str, float] = {}  # each run's CPU time (user + system, all its processes)
 # Steps renamed since: the older name on the left.
 RENAMED = {
     "recap: render_markdown": "recap: write_markdown",
@@ -29,18 +31,26 @@ RENAMED = {
 }
 
 
-def run(checkout: Path, script: str, args: list[str], log: Path | None) -> str:
-    """Run ``bench/<script>.py`` of a checkout and return what it printed."""
+def run(checkout: Path, script: str, args: list[str], log: Path | None, name: str) -> str:
+    """Run ``bench/<script>.py`` of a checkout and return what it printed; its CPU time
+    (all its processes) is kept in ``CPU`` under ``name``."""
     venv = checkout / ".venv" / "bin" / "python"
     python = str(venv) if venv.exists() else sys.executable
     command = [python, str(checkout / "bench" / f"{script}.py"), *args]
     print(f"$ {' '.join(command)}", file=sys.stderr, flush=True)
+    began = _children_cpu()
     done = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    CPU[name] = _children_cpu() - began
     if log:
         log.write_text(done.stdout, encoding="utf-8")
     return done.stdout
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def tables(text: str) -> dict[str, dict[str, dict[str, str]]]:
@@ -182,18 +192,20 @@ def main() -> None:
         logs[name] = options.logs / f"{options.script}-{name}.txt" if options.logs else None
     if options.logs:
         options.logs.mkdir(parents=True, exist_ok=True)
-    before = run(options.before, options.script, options.args, logs["before"])
+    before = run(options.before, options.script, options.args, logs["before"], "before")
     if options.script == "scale":
         same = ["--same-process", *options.args]
-        after = run(options.after, "scale", same, logs["after"])
-        alone = run(options.after, "scale", options.args, logs["alone"])
+        after = run(options.after, "scale", same, logs["after"], "after")
+        alone = run(options.after, "scale", options.args, logs["alone"], "after, bot alone")
         print(f"{cpu_model()}; Python {sys.version.split()[0]}; {' '.join(options.args)}")
         print(after.splitlines()[0])
         compare_scale(before, after, alone)
     else:
-        after = run(options.after, "punctuality", options.args, logs["after"])
+        after = run(options.after, "punctuality", options.args, logs["after"], "after")
         print(f"{cpu_model()}; Python {sys.version.split()[0]}; {' '.join(options.args)}")
         compare_punctuality(before, after)
+    print()
+    print(table(["whole run", "CPU s (all its processes)"], [[k, v] for k, v in CPU.items()]))
 
 
 if __name__ == "__main__":
