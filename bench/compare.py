@@ -5,10 +5,14 @@ Each checkout runs its own copy of the script with its own virtualenv
 arguments; the figures are read from what each prints. ``scale`` runs this checkout
 twice: with X's emulator in the same process, as the older script always ran it (like
 with like), and on its own (the bot alone: its CPU time, RSS and garbage collector).
+``startup`` times ``chatbot --help`` and ``chatbot check`` in both.
 
-    git worktree add /tmp/before b9c0d93 && python3 -m venv /tmp/before/.venv && ...
+    git worktree add /tmp/before b9c0d93      # the commit issue 15 starts at
+    python3 -m venv /tmp/before/.venv
+    /tmp/before/.venv/bin/pip install -c constraints.txt -e '/tmp/before[dev]'
     /tmp/venv/bin/python bench/compare.py --before /tmp/before scale [--posts 50000]
     /tmp/venv/bin/python bench/compare.py --before /tmp/before punctuality [--rate 2000]
+    /tmp/venv/bin/python bench/compare.py --before /tmp/before startup
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from _rig import cpu_model, table
@@ -179,12 +184,33 @@ def compare_punctuality(before: str, after: str) -> None:
     print(f"  after:  {line(after, 'garbage collector: ')}")
 
 
+def startup(checkout: Path, argv: list[str], runs: int = 5) -> float:
+    """The best of ``runs`` wall times of ``python -m chatbot ARGV`` in a checkout."""
+    venv = checkout / ".venv" / "bin" / "python"
+    command = [str(venv) if venv.exists() else sys.executable, "-m", "chatbot", *argv]
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run(command, cwd=checkout, capture_output=True, check=False)
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+def compare_startup(before: Path, after: Path) -> None:
+    """How long `chatbot --help` and `chatbot check` take to start and finish."""
+    rows = []
+    for argv in (["--help"], ["check"], ["check", "."]):
+        took = [startup(before, argv), startup(after, argv)]
+        rows.append([f"chatbot {' '.join(argv)}", *took, ratio(*took)])
+    print(table(["command (best of 5, s)", "before", "after", "before/after"], rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", type=Path, required=True, help="the older checkout")
     parser.add_argument("--after", type=Path, default=HERE, help="default: this checkout")
     parser.add_argument("--logs", type=Path, help="keep each run's output in this folder")
-    parser.add_argument("script", choices=("scale", "punctuality"))
+    parser.add_argument("script", choices=("scale", "punctuality", "startup"))
     parser.add_argument("args", nargs=argparse.REMAINDER, help="passed to both runs")
     options = parser.parse_args()
     logs: dict[str, Path | None] = {}
@@ -192,6 +218,10 @@ def main() -> None:
         logs[name] = options.logs / f"{options.script}-{name}.txt" if options.logs else None
     if options.logs:
         options.logs.mkdir(parents=True, exist_ok=True)
+    if options.script == "startup":
+        print(f"{cpu_model()}; Python {sys.version.split()[0]}")
+        compare_startup(options.before, options.after)
+        return
     before = run(options.before, options.script, options.args, logs["before"], "before")
     if options.script == "scale":
         same = ["--same-process", *options.args]
