@@ -280,28 +280,27 @@ async def collect(runner: ChatRunner, clock: ManualClock, until: datetime, timin
 def read_back(store: Repository, occurrence_id: int) -> list[XPost]:
     """The collected posts as the assigner takes them, read from the database, by id."""
     c = CollectedPost
-    columns = (c.id, c.author_id, c.author_username, c.text, c.created_at)
-    replies = (c.in_reply_to_post_id, c.in_reply_to_user_id, c.quoted_post_id)
     query = (
-        select(*map(col, (*columns, *replies)))
-        .where(c.occurrence_id == occurrence_id)
+        select(col(c.id), col(c.author_id), col(c.author_username), col(c.text))
+        .add_columns(col(c.created_at), col(c.in_reply_to_post_id))
+        .add_columns(col(c.in_reply_to_user_id), col(c.quoted_post_id))
+        .where(col(c.occurrence_id) == occurrence_id)
         .order_by(col(c.id))
     )
     with store.engine.connect() as connection:
-        return [
-            XPost(
-                id=post_id,
-                author=XUser(author, username),
-                text=text,
-                created_at=created_at,
-                in_reply_to_post_id=parent,
-                in_reply_to_user_id=parent_author,
-                quoted_post_id=quoted,
-            )
-            for post_id, author, username, text, created_at, parent, parent_author, quoted in (
-                connection.execute(query)
-            )
-        ]
+        rows = connection.execute(query).all()
+    return [
+        XPost(
+            id=row.id,
+            author=XUser(row.author_id, row.author_username),
+            text=row.text,
+            created_at=row.created_at,
+            in_reply_to_post_id=row.in_reply_to_post_id,
+            in_reply_to_user_id=row.in_reply_to_user_id,
+            quoted_post_id=row.quoted_post_id,
+        )
+        for row in rows
+    ]
 
 
 async def main(args: argparse.Namespace, x: LocalX | ChildX) -> None:
