@@ -6,6 +6,7 @@ SQLite in a temporary folder); only the participants are simulated, by ``Partici
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import functools
 import gc
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -333,6 +335,18 @@ class GcWatch:
             f"{len(self.pauses):,} collections, {sum(self.pauses):.1f} s in all, "
             f"the longest {longest:.0f} ms"
         )
+
+
+async def receive(conn: Connection) -> Any:
+    """Wait for the other process's next message without blocking the event loop."""
+    ready = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_reader(conn.fileno(), ready.set)
+    try:
+        await ready.wait()
+    finally:
+        loop.remove_reader(conn.fileno())
+    return conn.recv()
 
 
 def percentile(values: Sequence[float], q: float) -> float:

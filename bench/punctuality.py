@@ -44,6 +44,7 @@ from _rig import (
     parse_start,
     peak_rss_mb,
     percentile,
+    receive,
     start_emulator,
     table,
     temp_store,
@@ -54,6 +55,7 @@ from chatbot.domain.answers import question_number_of_host_post
 from chatbot.domain.flow import StepStatus
 from chatbot.emulator.x import HOST_USER_ID, api_read
 from chatbot.emulator.x.store import StoredPost
+from chatbot.heap import settle
 from chatbot.hosting.host import Host
 from chatbot.hosting.runner import ChatRunner
 
@@ -150,18 +152,6 @@ async def probe_loop(lags: list[float]) -> None:
         lags.append(time.perf_counter() - began - PROBE_EVERY)
 
 
-async def receive(conn: Connection) -> Any:
-    """Wait for the child's next message without blocking the event loop."""
-    ready = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    loop.add_reader(conn.fileno(), ready.set)
-    try:
-        await ready.wait()
-    finally:
-        loop.remove_reader(conn.fileno())
-    return conn.recv()
-
-
 def lateness_rows(
     runner: ChatRunner, posted_at: dict[int, datetime], planned: dict[str, datetime], speed: float
 ) -> tuple[list[list[object]], dict[str, list[float]]]:
@@ -235,6 +225,7 @@ async def host_chat(conn: Connection, args: argparse.Namespace) -> Run:
 
     deps = make_deps(store=store, base_url=base_url, clock=clock, sleep=wait_for_x)
     host = Host(catalog=catalog, deps=deps)
+    settle()  # as `chatbot run` does once it has started
     probe = asyncio.create_task(probe_loop(lags))
     gc_watch = GcWatch().start()
     try:

@@ -21,6 +21,8 @@ from chatbot.catalog import Catalog, load_catalog
 from chatbot.discord_adapter import ModeratorBot
 from chatbot.domain.network import Network
 from chatbot.domain.posts import XUser
+from chatbot.errors import SetupError
+from chatbot.heap import settle
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.host import Host
 from chatbot.hosting.host_control import HostControl
@@ -41,10 +43,6 @@ from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 
 log = logging.getLogger("chatbot.app")
-
-
-class SetupError(Exception):
-    """The bot cannot start as configured; the message says what to fix."""
 
 
 def open_store(database_url: str) -> Repository:
@@ -243,6 +241,7 @@ async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) ->
             clock=SystemClock(),
         )
         scheduler = await start(hosting)
+        await asyncio.to_thread(settle)  # what start-up made, frozen out of the GC's way
         try:
             kept = await _first(stop_event.wait(), leadership.lost())
         finally:

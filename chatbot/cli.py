@@ -1,27 +1,25 @@
-"""The ``chatbot`` command line."""
+"""The ``chatbot`` command line.
+
+Each command imports what it needs when it runs: ``chatbot --help`` loads no more than
+argparse, and ``chatbot check`` neither the database, X, Discord nor matplotlib
+(``tests/test_cli.py`` counts the modules).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr, ValidationError
+from chatbot import __version__
+from chatbot.errors import SetupError
 
-from chatbot import __version__, app
-from chatbot.app import SetupError
-from chatbot.catalog import EXAMPLE, Catalog, NetworkSetup, has_chat_files, load_catalog
-from chatbot.catalog.checks import display_path
-from chatbot.domain.network import Network
-from chatbot.domain.recurrence import next_occurrences
-from chatbot.logs import configure_logging
-from chatbot.settings import Settings, load_settings
+if TYPE_CHECKING:
+    from chatbot.catalog import Catalog
+    from chatbot.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,6 +141,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from pydantic import ValidationError
+
+    from chatbot.logs import configure_logging
+    from chatbot.settings import load_settings
+
     env = Path(args.env_file)
     try:
         settings = load_settings(env if env.is_file() else None)
@@ -159,6 +162,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _guarded(run: Callable[[], Coroutine[Any, Any, int]]) -> int:
     """Run a command's coroutine; Ctrl-C is exit status 130, not a traceback."""
+    import asyncio
+
     try:
         return asyncio.run(run())
     except KeyboardInterrupt:
@@ -167,12 +172,17 @@ def _guarded(run: Callable[[], Coroutine[Any, Any, int]]) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Host every enabled chat until stopped."""
+    from chatbot import app
+
     settings = _settings(args)
     return _guarded(lambda: app.run(settings))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """A whole chat on the local emulator in accelerated time."""
+    import logging
+
+    from chatbot.catalog import EXAMPLE, has_chat_files
     from chatbot.demo import run_demo
 
     settings = _settings(args)
@@ -192,6 +202,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the X API emulator until interrupted; it checks signatures with the X_* keys
     of the settings (or prints the keys it takes)."""
+    from pydantic import SecretStr
+
     from chatbot.emulator.x import DEFAULT_KEYS, Keys, serve_forever
 
     settings = _settings(args)
@@ -223,6 +235,9 @@ async def _serve(server: Awaitable[None]) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate chat files, and the credentials of each network a chat names, from the
     settings; print each problem with file and line, then upcoming chats."""
+    from chatbot.catalog import NetworkSetup, load_catalog
+    from chatbot.domain.network import Network
+
     settings = _settings(args)
     missing = {network: settings.missing_credentials(network) for network in Network}
     catalog = load_catalog(args.folder or settings.chat_dir, NetworkSetup(missing=missing))
@@ -239,6 +254,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def print_chats(catalog: Catalog, now: datetime | None = None) -> None:
     """Print each valid chat with its next three occurrences in local time and UTC."""
+    from zoneinfo import ZoneInfo
+
+    from chatbot.catalog.checks import display_path
+    from chatbot.domain.network import Network
+    from chatbot.domain.recurrence import next_occurrences
+
     now = now or datetime.now(UTC)
     for chat in catalog.chats.values():
         qset = catalog.question_set_of(chat)
@@ -313,6 +334,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Check with a few cheap calls that each network will take the next chat."""
+    import logging
+
     from chatbot.doctor import doctor_command
 
     settings = _settings(args)

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from chatbot.domain.cost import Prices
 from chatbot.domain.network import Network
@@ -152,6 +150,10 @@ class Settings(BaseSettings):
 
 def _password(url: str) -> str | None:
     """The password in a database URL, even one too malformed to open (that error comes later)."""
+    # Imported here: `chatbot check` loads the settings and needs no SQLAlchemy otherwise.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         password = make_url(url).password
     except (ArgumentError, ValueError):

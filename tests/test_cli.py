@@ -33,6 +33,41 @@ def test_help_lists_the_commands() -> None:
     assert "check" in result.stdout
 
 
+# What the bot imports to host, post and recap, and `check` and `--help` do not need.
+HEAVY = {"aiohttp", "alembic", "atproto", "discord", "jinja2", "mastodon", "matplotlib"}
+HEAVY |= {"psycopg", "sqlalchemy", "sqlmodel", "tweepy"}
+
+
+def _imported_by(*argv: str) -> set[str]:
+    """The top-level packages a fresh interpreter has loaded after ``chatbot ARGV``."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from chatbot import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    cli.main({list(argv)!r})\n"
+        "print(' '.join(sorted({name.partition('.')[0] for name in sys.modules})))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return set(result.stdout.split())
+
+
+def test_check_and_the_command_list_load_none_of_the_heavy_libraries() -> None:
+    """`chatbot check` and `chatbot --help` start in a blink: counted by the modules they
+    load (seconds vary with the machine), none of the database, X, Discord or charts."""
+    assert _imported_by("check") & HEAVY == set()
+    assert _imported_by("check", str(ROOT)) & HEAVY == set()
+    assert _imported_by("--help") & (HEAVY | {"apscheduler", "pydantic", "twitter_text"}) == set()
+
+
 def test_the_readme_documents_every_command_and_no_other() -> None:
     """A command added, renamed or removed without its README row fails here."""
     [commands] = [a for a in cli.build_parser()._actions if a.dest == "command"]

@@ -18,6 +18,7 @@ from chatbot.recap.picks import highlights
 from chatbot.recap.series import SeriesSource
 from chatbot.recap.stats import ChatStats, compute_stats
 from chatbot.recap.thread import compose_thread
+from chatbot.recap.tree import sections
 
 
 class RecapStore(RecordSource, SeriesSource, Protocol):
@@ -87,8 +88,9 @@ def write_recap(
     )
     draw_activity(record, stats, files.chart)
     write_csv(record, files.csv)
-    write_markdown(record, stats, best, thread, files.markdown)
-    write_html(record, stats, best, thread, files.html, chart=files.chart)
+    parts = sections(record)
+    write_markdown(record, stats, best, thread, files.markdown, parts=parts)
+    write_html(record, stats, best, thread, files.html, chart=files.chart, parts=parts)
     return Recap(
         occurrence_id=occurrence_id,
         slug=record.slug,

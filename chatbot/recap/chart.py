@@ -6,13 +6,12 @@ and draws through the Agg canvas directly (no pyplot, no global backend state).
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from chatbot.recap.model import ChatRecord
-from chatbot.recap.stats import ChatStats
+from chatbot.recap.stats import ChatStats, posts_per_minute
 
 
 def _minute(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -22,7 +21,7 @@ def _minute(moment: datetime, zone: ZoneInfo) -> datetime:
 def per_minute(record: ChatRecord) -> list[tuple[datetime, int]]:
     """Posts in each local minute from the first question (or post) to the last post."""
     zone = ZoneInfo(record.timezone)
-    counts = Counter(_minute(p.created_at, zone) for p in record.posts)
+    counts = posts_per_minute(record.posts, zone)
     moments = list(counts) + [_minute(t, zone) for t in record.question_times.values()]
     if not moments:
         return []
@@ -34,11 +33,20 @@ def per_minute(record: ChatRecord) -> list[tuple[datetime, int]]:
     return out
 
 
-def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
-    """Draw ``activity.png`` and return its path."""
+def load_matplotlib() -> None:
+    """Import the parts of matplotlib a chart needs, on its Agg backend (once: later calls
+    cost nothing). ``chatbot run`` calls it at start-up (``chatbot.heap``)."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure
+    import matplotlib.ticker
+
+
+def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
+    """Draw ``activity.png`` and return its path."""
+    load_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from chatbot.recap.model import ChatPost, ChatRecord
 from chatbot.recap.stats import ChatStats, compact_number
-from chatbot.recap.tree import sections, walk
+from chatbot.recap.tree import Section, walk
 
 CSV_COLUMNS = (
     "id",
@@ -69,12 +69,18 @@ def md_escape(text: str) -> str:
     """Make participant text inert in Markdown: HTML entities and markup escaped, one line."""
     text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(_backslashed, text)
+
+
+def _backslashed(match: re.Match[str]) -> str:
+    # A function, not the template r"\\\1": expanding a template costs more than the match.
+    return "\\" + match.group(1)
 
 
 def local_time(record: ChatRecord, moment: datetime) -> str:
     """A moment as HH:MM in the chat's zone."""
-    return moment.astimezone(ZoneInfo(record.timezone)).strftime("%H:%M")
+    local = moment.astimezone(ZoneInfo(record.timezone))
+    return f"{local.hour:02d}:{local.minute:02d}"  # twice as fast as strftime
 
 
 def how(post: ChatPost) -> str:
@@ -90,16 +96,23 @@ def write_markdown(
     best: dict[int, list[ChatPost]],
     thread: list[str],
     path: Path,
+    *,
+    parts: list[Section],
 ) -> Path:
-    """Write the recap as Markdown: numbers, highlights, the thread and the transcript."""
+    """Write the recap as Markdown: numbers, highlights, the thread and the transcript
+    (``parts``, the record's ``sections``)."""
     with path.open("w", encoding="utf-8") as handle:
-        for line in markdown_lines(record, stats, best, thread):
+        for line in markdown_lines(record, stats, best, thread, parts):
             handle.write(line + "\n")
     return path
 
 
 def markdown_lines(
-    record: ChatRecord, stats: ChatStats, best: dict[int, list[ChatPost]], thread: list[str]
+    record: ChatRecord,
+    stats: ChatStats,
+    best: dict[int, list[ChatPost]],
+    thread: list[str],
+    parts: list[Section],
 ) -> Iterator[str]:
     """The Markdown recap, line by line."""
     yield f"# {md_escape(record.heading)}"
@@ -156,12 +169,11 @@ def markdown_lines(
     for i, text in enumerate(thread, start=1):
         yield f"{i}. {md_escape(text)}"
     yield from ("", "## Transcript", "")
-    for section in sections(record):
+    for section in parts:
         yield from (f"### {md_escape(section.title)}", "")
         if not section.threads:
             yield "_No answers._"
-        for node, depth in walk(section.threads):
-            p = node.post
+        for p, depth in walk(section):
             kind = f" ({md_escape(how(p))})" if how(p) else ""
             yield (
                 f"{'  ' * depth}- **@{md_escape(p.username)}** "

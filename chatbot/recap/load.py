@@ -9,7 +9,7 @@ from typing import Protocol
 
 from chatbot.domain.answers import question_number_of_host_post
 from chatbot.domain.chat import ChatSpec, QuestionSet
-from chatbot.recap.model import ChatRecord, StoredChat, redact_hidden
+from chatbot.recap.model import ChatPost, ChatRecord, StoredChat, redact_hidden
 
 _QUESTION_PREFIX = re.compile(r"^\s*Q\s?\d{1,2}\s*[:.)\-]\s*")
 
@@ -36,11 +36,9 @@ def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatReco
     not be today's), and who was new that week is not known.
     """
     hidden = stored.hidden
-    posts = [
-        replace(p, text=redact_hidden(p.text, hidden))
-        for p in stored.posts
-        if p.username.lower() not in hidden
-    ]
+    posts = stored.posts
+    if hidden:  # copies only then: a post is rebuilt when a hidden user's @mention goes
+        posts = [_redacted(p, hidden) for p in posts if p.username.lower() not in hidden]
     asked = _host_questions(stored)
     if stored.imported:
         questions = {number: text for number, (_, text) in asked.items()}
@@ -76,3 +74,8 @@ def _host_questions(stored: StoredChat) -> dict[int, tuple[datetime, str]]:
         if number is not None:
             found.setdefault(number, (post.created_at, question_text(post.text)))
     return found
+
+
+def _redacted(post: ChatPost, hidden: frozenset[str]) -> ChatPost:
+    text = redact_hidden(post.text, hidden)
+    return post if text == post.text else replace(post, text=text)

@@ -10,18 +10,23 @@ The page is written as the template renders it, never held whole in memory.
 from __future__ import annotations
 
 import base64
+import itertools
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from chatbot.recap.files import how, local_time
 from chatbot.recap.model import ChatPost, ChatRecord
 from chatbot.recap.stats import ChatStats, compact_number
-from chatbot.recap.tree import Section, sections, walk
+from chatbot.recap.tree import Section, walk
 
 BATCH = 200  # posts drawn each time a reader opens a question or asks for more
 Row = list[str | int]
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def post_rows(record: ChatRecord, section: Section) -> Iterator[Row]:
@@ -29,8 +34,8 @@ def post_rows(record: ChatRecord, section: Section) -> Iterator[Row]:
 
     Ids go as text: JavaScript numbers lose digits beyond 2**53.
     """
-    for node, depth in walk(section.threads):
-        p, m = node.post, node.post.metrics
+    for p, depth in walk(section):
+        m = p.metrics
         yield [
             str(p.id),
             p.username,
@@ -44,6 +49,23 @@ def post_rows(record: ChatRecord, section: Section) -> Iterator[Row]:
             m.retweet_count,
             m.quote_count,
         ]
+
+
+def section_json(record: ChatRecord, section: Section) -> Iterator[Markup]:
+    """A section's rows as a JSON array, escaped for a ``<script>`` as Jinja's ``tojson``
+    escapes, in pieces of ``BATCH`` rows (one filter call per row cost more than the rows)."""
+    rows = post_rows(record, section)
+    yield Markup("[")
+    first = True
+    while batch := list(itertools.islice(rows, BATCH)):
+        text = ",".join(map(_dumps, batch))
+        yield htmlsafe_json_dumps(text if first else "," + text, dumps=_as_is)
+        first = False
+    yield Markup("]")
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def summary(stats: ChatStats, section: Section, rows: int) -> str:
@@ -65,6 +87,7 @@ def write_html(
     path: Path,
     *,
     chart: Path | None,
+    parts: list[Section],
 ) -> Path:
     """Write recap.html (inline CSS and script, chart as a data: URI, all text escaped)."""
     env = Environment(loader=PackageLoader("chatbot.recap", "templates"), autoescape=True)
@@ -72,7 +95,6 @@ def write_html(
     chart_uri = None
     if chart is not None and chart.exists():
         chart_uri = "data:image/png;base64," + base64.b64encode(chart.read_bytes()).decode()
-    parts = sections(record)
     with path.open("w", encoding="utf-8") as handle:
         page = env.get_template("recap.html.j2").generate(
             record=record,
@@ -80,8 +102,8 @@ def write_html(
             best=best,
             thread=thread,
             sections=parts,
-            sizes={s.number: sum(1 for _ in walk(s.threads)) for s in parts},
-            rows=lambda section: post_rows(record, section),
+            sizes={s.number: sum(1 for _ in walk(s)) for s in parts},
+            rows=lambda section: section_json(record, section),
             summary=lambda section, size: summary(stats, section, size),
             chart_uri=chart_uri,
             reach=compact_number(stats.potential_reach),

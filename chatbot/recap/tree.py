@@ -1,20 +1,18 @@
-"""The chat as a transcript: questions, each with its answers and their nested replies."""
+"""The chat as a transcript: questions, each with its answers and their nested replies.
+
+No node is made per post: a section lists the posts its threads start with, and one map
+of each post's replies, shared by every section, gives the rest. A 50,000-post chat
+keeps a list per replied-to post instead of two objects per post for the garbage
+collector to walk.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from chatbot.recap.model import ChatPost, ChatRecord
-
-
-@dataclass(slots=True)
-class Node:
-    """A post with the replies made to it, oldest first."""
-
-    post: ChatPost
-    children: list[Node] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +22,8 @@ class Section:
     number: int
     text: str
     asked_at: datetime | None
-    threads: list[Node]
+    threads: list[ChatPost]  # the posts the threads start with, oldest first
+    replies: dict[int, list[ChatPost]]  # post id -> its replies, oldest first (all sections)
 
     @property
     def title(self) -> str:
@@ -34,22 +33,23 @@ class Section:
 
 def sections(record: ChatRecord) -> list[Section]:
     """Group posts by question; a reply to a shown post nests under it instead."""
-    nodes = {p.id: Node(p) for p in record.posts}
-    roots: list[Node] = []
+    shown = {p.id for p in record.posts}
+    replies: dict[int, list[ChatPost]] = {}
+    roots: list[ChatPost] = []
     for post in sorted(record.posts, key=lambda p: (p.created_at, p.id)):
         parent = post.in_reply_to_post_id
         # Ids grow with time on X: nesting only under older posts rules out cycles.
-        if parent is not None and parent in nodes and parent < post.id:
-            nodes[parent].children.append(nodes[post.id])
+        if parent is not None and parent in shown and parent < post.id:
+            replies.setdefault(parent, []).append(post)
         else:
-            roots.append(nodes[post.id])
+            roots.append(post)
     numbers = sorted(set(record.questions) | {n for p in record.posts for n in p.questions})
     out: list[Section] = []
     for number in [*numbers, 0]:
         if number == 0:
-            threads = [r for r in roots if not r.post.questions]
+            threads = [r for r in roots if not r.questions]
         else:
-            threads = [r for r in roots if number in r.post.questions]
+            threads = [r for r in roots if number in r.questions]
         if number == 0 and not threads:
             continue
         out.append(
@@ -58,16 +58,18 @@ def sections(record: ChatRecord) -> list[Section]:
                 text=record.questions.get(number, ""),
                 asked_at=record.question_times.get(number),
                 threads=threads,
+                replies=replies,
             )
         )
     return out
 
 
-def walk(nodes: list[Node]) -> Iterator[tuple[Node, int]]:
-    """Every post under ``nodes`` with its depth, each before its replies (no recursion:
+def walk(section: Section) -> Iterator[tuple[ChatPost, int]]:
+    """Every post of a section with its depth, each before its replies (no recursion:
     a reply chain can be thousands of posts deep)."""
-    stack = [(n, 0) for n in reversed(nodes)]
+    replies = section.replies
+    stack = [(p, 0) for p in reversed(section.threads)]
     while stack:
-        node, depth = stack.pop()
-        yield node, depth
-        stack.extend((child, depth + 1) for child in reversed(node.children))
+        post, depth = stack.pop()
+        yield post, depth
+        stack.extend((reply, depth + 1) for reply in reversed(replies.get(post.id, ())))

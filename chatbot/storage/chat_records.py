@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -13,7 +14,7 @@ from chatbot.domain.occurrence import OccurrenceState, PostState
 from chatbot.domain.posts import Metrics
 from chatbot.recap.model import INFERRED, NOT_ANSWERS, ChatPost, Person, StoredChat, StoredWeek
 from chatbot.storage import tables
-from chatbot.storage.base import CHUNK, StoreBase
+from chatbot.storage.base import StoreBase
 from chatbot.storage.usage import usage_value
 
 SERIES_STATES = (OccurrenceState.ENDED, OccurrenceState.IMPORTED)
@@ -24,20 +25,18 @@ class ChatRecordStore(StoreBase):
     every week of a chat, in one session."""
 
     def stored_chat(self, occurrence_id: int) -> StoredChat:
-        """Return an occurrence's posts, answers, people, question times and X usage."""
+        """Return an occurrence's posts, answers, people, question times and X usage.
+
+        Read with a handful of column selects on the session's connection into plain
+        values, however many posts: no ORM object per row, nor the ORM's result handling
+        (they cost more time and memory than the posts themselves).
+        """
         with self._session() as s:
             occ = s.get(tables.Occurrence, occurrence_id)
             if occ is None:
                 raise KeyError(f"no occurrence {occurrence_id}")
-            answers: dict[int, list[tables.Answer]] = defaultdict(list)
-            query = select(tables.Answer).where(tables.Answer.occurrence_id == occurrence_id)
-            for answer in s.exec(query):
-                answers[answer.post_id].append(answer)
-            query_posts = select(tables.CollectedPost).where(
-                tables.CollectedPost.occurrence_id == occurrence_id
-            )
-            rows = sorted(s.exec(query_posts), key=lambda r: (r.created_at, r.id))
-            posts = [_chat_post(r, answers.get(r.id, [])) for r in rows if not r.from_host]
+            answers = _answers_by_post(s, occurrence_id)
+            posts, host_posts = _chat_posts(s, occurrence_id, answers)
             hidden = s.exec(
                 select(tables.HiddenUser.username).where(
                     tables.HiddenUser.chat_slug == occ.chat_slug
@@ -47,7 +46,7 @@ class ChatRecordStore(StoreBase):
                 hashtag=occ.hashtag,
                 local_date=occ.local_date,
                 posts=posts,
-                host_posts=[_chat_post(r, []) for r in rows if r.from_host],
+                host_posts=host_posts,
                 people=_people(s, posts, occurrence_id),
                 sent_questions=_sent_questions(s, occurrence_id),
                 hidden=frozenset(hidden),
@@ -132,49 +131,94 @@ def _week(s: Session, occ: tables.Occurrence, hidden: set[str]) -> StoredWeek:
     )
 
 
-def _chat_post(row: tables.CollectedPost, answers: list[tables.Answer]) -> ChatPost:
-    numbered = sorted(
-        (a for a in answers if a.question_number >= 1), key=lambda a: a.question_number
+Numbered = tuple[tuple[int, ...], tuple[str, ...], str]
+_GENERAL: Numbered = ((), (), "general")
+
+
+def _answers_by_post(s: Session, occurrence_id: int) -> dict[int, Numbered]:
+    """Each answering post's questions, labels and method (of its first question)."""
+    a = tables.Answer
+    query = (
+        select(col(a.post_id), col(a.question_number), col(a.label), col(a.method))
+        .where(a.occurrence_id == occurrence_id, a.question_number >= 1)
+        .order_by(col(a.post_id), col(a.question_number))
     )
-    return ChatPost(
-        id=row.id,
-        author_id=row.author_id,
-        username=row.author_username,
-        name=row.author_name,
-        text=row.text,
-        created_at=row.created_at,
-        in_reply_to_post_id=row.in_reply_to_post_id,
-        questions=tuple(a.question_number for a in numbered),
-        labels=tuple(a.label for a in numbered if a.label),
-        method=numbered[0].method if numbered else "general",
-        metrics=Metrics(
-            like_count=row.like_count,
-            reply_count=row.reply_count,
-            retweet_count=row.retweet_count,
-            quote_count=row.quote_count,
-            impression_count=row.impression_count,
-        ),
+    found: dict[int, Numbered] = {}
+    for post_id, number, label, method in s.connection().execute(query):
+        questions, labels, first = found.get(post_id, _GENERAL)
+        if not questions:
+            first = method
+        found[post_id] = ((*questions, number), (*labels, label) if label else labels, first)
+    return found
+
+
+def _chat_posts(
+    s: Session, occurrence_id: int, answers: dict[int, Numbered]
+) -> tuple[list[ChatPost], list[ChatPost]]:
+    """The participants' posts and the host's own, each oldest first."""
+    c = tables.CollectedPost
+    columns: tuple[Any, ...] = (
+        c.id,
+        c.author_id,
+        c.author_username,
+        c.author_name,
+        c.text,
+        c.created_at,
+        c.in_reply_to_post_id,
+        c.like_count,
+        c.reply_count,
+        c.retweet_count,
+        c.quote_count,
+        c.impression_count,
+        c.from_host,
     )
+    query = (
+        select(*map(col, columns))
+        .where(c.occurrence_id == occurrence_id)
+        .order_by(col(c.created_at), col(c.id))
+    )
+    posts: list[ChatPost] = []
+    host_posts: list[ChatPost] = []
+    # One string object per distinct handle, name and label instead of one per row.
+    shared: dict[str, str] = {}
+    for row in s.connection().execute(query):
+        post_id, author, username, name, text, created, parent, *counts, from_host = row
+        questions, labels, method = _GENERAL if from_host else answers.get(post_id, _GENERAL)
+        post = ChatPost(
+            id=post_id,
+            author_id=author,
+            username=shared.setdefault(username, username),
+            name=shared.setdefault(name, name),
+            text=text,
+            created_at=created,
+            in_reply_to_post_id=parent,
+            questions=questions,
+            labels=labels,
+            method=shared.setdefault(method, method),
+            metrics=Metrics(*counts),
+        )
+        (host_posts if from_host else posts).append(post)
+    return posts, host_posts
 
 
 def _people(s: Session, posts: list[ChatPost], occurrence_id: int) -> dict[int, Person]:
     """Each author as their latest post names them; new when this was their first chat."""
-    ids = list({p.author_id for p in posts})
-    found: dict[int, tables.Participant] = {}
-    for start in range(0, len(ids), CHUNK):
-        query = select(tables.Participant).where(
-            col(tables.Participant.user_id).in_(ids[start : start + CHUNK])
-        )
-        found.update({p.user_id: p for p in s.exec(query)})
+    p, c = tables.Participant, tables.CollectedPost
+    authors = select(col(c.author_id)).where(c.occurrence_id == occurrence_id, ~col(c.from_host))
+    query = select(col(p.user_id), col(p.followers_count), col(p.first_occurrence_id)).where(
+        col(p.user_id).in_(authors.scalar_subquery())
+    )
+    found = {uid: (followers, first) for uid, followers, first in s.connection().execute(query)}
+    latest = {post.author_id: post for post in posts}  # oldest first: the last one wins
     people = {}
-    for post in posts:
-        person = found.get(post.author_id)
-        people[post.author_id] = Person(
-            user_id=post.author_id,
+    for uid, post in latest.items():
+        followers, first = found.get(uid, (0, None))
+        people[uid] = Person(
+            user_id=uid,
             username=post.username,
             name=post.name,
-            followers=person.followers_count if person else 0,
-            is_new=bool(person and person.first_occurrence_id == occurrence_id),
+            followers=followers,
+            is_new=first == occurrence_id,
         )
     return people
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from chatbot.domain.answers import Assignment
@@ -167,22 +167,16 @@ class CollectedStore(StoreBase):
         return found
 
     def update_metrics(self, posts: Sequence[XPost]) -> int:
-        """Refresh public metrics (and follower counts) of stored posts; return how many."""
-        by_id = {p.id: p for p in posts}
-        updated = 0
+        """Refresh the public metrics of stored posts; return how many stored posts changed.
+
+        One UPDATE sent with every post's values (executemany): no row is read back, no
+        ORM object made, however many posts the chat had.
+        """
+        if not posts:
+            return 0
+        rows = [_metrics_row(p) for p in posts]
         with self._session() as s:
-            ids = list(by_id)
-            for start in range(0, len(ids), CHUNK):
-                query = select(CollectedPost).where(
-                    col(CollectedPost.id).in_(ids[start : start + CHUNK])
-                )
-                for row in s.exec(query):
-                    m = by_id[row.id].metrics
-                    row.like_count, row.reply_count = m.like_count, m.reply_count
-                    row.retweet_count, row.quote_count = m.retweet_count, m.quote_count
-                    row.impression_count = m.impression_count
-                    s.add(row)
-                    updated += 1
+            updated = s.connection().execute(_UPDATE_METRICS, rows).rowcount
             s.commit()
         return updated
 
@@ -247,6 +241,31 @@ def _collected_row(
         from_host=post.author.id == host_user_id,
         collected_at=now,
     )
+
+
+_UPDATE_METRICS = (
+    update(CollectedPost)
+    .where(col(CollectedPost.id) == bindparam("post_id"))
+    .values(
+        like_count=bindparam("likes"),
+        reply_count=bindparam("replies"),
+        retweet_count=bindparam("reposts"),
+        quote_count=bindparam("quotes"),
+        impression_count=bindparam("impressions"),
+    )
+)
+
+
+def _metrics_row(post: XPost) -> dict[str, int]:
+    m = post.metrics
+    return {
+        "post_id": post.id,
+        "likes": m.like_count,
+        "replies": m.reply_count,
+        "reposts": m.retweet_count,
+        "quotes": m.quote_count,
+        "impressions": m.impression_count,
+    }
 
 
 def _answer_row(occurrence_id: int, answer: Assignment) -> Answer:
