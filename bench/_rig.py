@@ -115,6 +115,7 @@ def make_client(
         now=now,
         sleep=sleep or _no_sleep,
         retry=RetryPolicy(timeout=30.0),
+        search_max_pages=1,  # as `chatbot run`: each page is stored before the next is read
     )
 
 

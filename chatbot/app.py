@@ -38,6 +38,7 @@ from chatbot.storage.engine import make_engine, normalise_url, upgrade
 from chatbot.storage.leader import leadership_for
 from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
+from chatbot.x.search import MAX_PAGES
 
 log = logging.getLogger("chatbot.app")
 
@@ -77,9 +78,14 @@ def load_chats(settings: Settings) -> Catalog:
 
 
 def x_client(
-    settings: Settings, meter: XMeter, now: Callable[[], datetime] | None = None
+    settings: Settings,
+    meter: XMeter,
+    now: Callable[[], datetime] | None = None,
+    *,
+    search_pages: int = MAX_PAGES,
 ) -> TweepyXClient:
-    """The tweepy client from the X credentials in the settings."""
+    """The tweepy client from the X credentials in the settings; ``search_pages`` is how
+    many pages one search call reads (the host reads one, storing each before the next)."""
     if not settings.has_x_credentials:
         raise SetupError(
             "X credentials are missing: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and "
@@ -99,6 +105,7 @@ def x_client(
         base_url=settings.x_api_base_url,
         meter=meter,
         now=now,
+        search_max_pages=search_pages,
     )
 
 
@@ -212,7 +219,7 @@ async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) ->
     catalog = load_chats(settings)
     store = SqlChatStore(await asyncio.to_thread(open_store, settings.database))
     usage = UsageLedger(store)
-    x = x_client(settings, usage)
+    x = x_client(settings, usage, search_pages=1)
     leadership = leadership_for(settings.database)
     try:
         log.info("Waiting to lead: %s", leadership.describe())

@@ -150,7 +150,7 @@ class Host:
     async def _resume_all(self) -> None:
         now = self.deps.clock.now()
         store = self.deps.store
-        live = await store.live_occurrences() + await store.collecting_occurrences(now)
+        live = await store.live_occurrences() + await store.collecting_occurrences()
         for occurrence in live:
             chat = self.catalog.chats.get(occurrence.chat_slug)
             if chat is None:

@@ -57,13 +57,19 @@ class RecapService:
         task.add_done_callback(self._tasks.discard)
 
     async def resume_pending(self) -> None:
-        """After a restart: finish the recaps of recently ended chats that were not done."""
+        """After a restart: finish the recaps of recently ended chats that were not done.
+
+        A chat still collecting (its window open, or closed while the bot was away) is
+        left to its runner, which starts the recap once the window is read to its end.
+        """
         now = self.deps.clock.now()
         for chat in self.catalog.chats.values():
             occ = await self.deps.store.latest_occurrence(
                 chat.slug, states=(OccurrenceState.ENDED,)
             )
             if occ is None or occ.ended_at is None or now - occ.ended_at > RESUME_WITHIN:
+                continue
+            if occ.collected_at is None:
                 continue
             waiting = chat.recap.require_approval and occ.recap_state != RecapState.APPROVED
             if occ.recap_state == RecapState.NONE or (
@@ -150,6 +156,10 @@ class RecapService:
         deps = self.deps
         if occurrence.state != OccurrenceState.ENDED:
             return ControlResult(False, "The chat is still running; publish after it closes.")
+        if occurrence.collected_at is None:
+            return ControlResult(
+                False, "Late answers are still being collected; publish once that is done."
+            )
         recap = recap or await self.build(chat, occurrence)
         await approve_recap(deps.store, occurrence.id)
         closing = await deps.store.bot_post(occurrence.id, "closing")

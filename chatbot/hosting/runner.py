@@ -115,11 +115,9 @@ class ChatRunner:
 
     @property
     def finished(self) -> bool:
-        """True once the chat has closed, its collection window is over and every post in
-        it has been read."""
-        return self.flow.status == FlowState.ENDED and not self.collector.collecting(
-            self.deps.clock.now()
-        )
+        """True once the chat has closed and every post made in its collection window has
+        been read."""
+        return self.flow.status == FlowState.ENDED and self.collector.done
 
     # -- moderators' commands ----------------------------------------------------
     async def command(self, command: Command) -> ControlResult:

@@ -12,7 +12,7 @@ import pytest
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.domain.posts import XUser
 from chatbot.domain.views import MirroredAnswer
-from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, SEARCH_LAG_LIKE_X, XEmulator
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.host import Host
 from chatbot.hosting.publisher import Publisher
@@ -72,8 +72,11 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def emulator(clock: ManualClock) -> AsyncIterator[XEmulator]:
-    """The X emulator on 127.0.0.1, on the same manual clock."""
-    emu = XEmulator(now=clock.now, end_time_min_age_seconds=0)
+    """The X emulator on 127.0.0.1, on the same manual clock, with X's search lag: a post
+    shows in search some seconds after it is made, not always in id order."""
+    emu = XEmulator(
+        now=clock.now, end_time_min_age_seconds=0, visibility_delay_seconds=SEARCH_LAG_LIKE_X
+    )
     await emu.start("127.0.0.1", 0)
     yield emu
     await emu.stop()
@@ -101,6 +104,7 @@ def make_x(emulator: XEmulator, clock: ManualClock, meter: XMeter) -> TweepyXCli
         now=clock.now,
         sleep=_no_sleep,
         retry=RetryPolicy(timeout=5.0),
+        search_max_pages=1,  # as `chatbot run`: each page is stored before the next is read
     )
 
 

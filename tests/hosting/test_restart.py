@@ -147,7 +147,7 @@ async def test_a_search_failing_part_way_then_a_crash_loses_no_answer_and_reads_
     ]
     # X answers the first page of the next pass, then fails every retry of the second.
     rig.emulator.inject_errors(4, status=503, after=1)
-    await rig.clock.advance(timedelta(seconds=20))
+    await rig.clock.advance(timedelta(seconds=50))  # X's search shows them all by then
     await runner.step()
     stored = {p.id for p in rig.store.collected_posts(runner.occurrence_id)}
     assert set(answers[-100:]) <= stored and not set(answers[:-100]) & stored
