@@ -116,6 +116,7 @@ class Host:
                 intervals=[q.minutes or chat.question_interval_minutes for q in qset.questions],
                 last_call_lead=chat.last_call_before_end_minutes,
                 thread=chat.thread_under_welcome,
+                grace=chat.grace_minutes,
             )
             occurrence = await self.deps.store.open_occurrence(
                 occurrence.id, flow=flow, at=self.deps.clock.now()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -125,7 +126,9 @@ class Rig:
     clients: list[TweepyXClient] = field(default_factory=list)
     ports: list[SqlChatStore] = field(default_factory=list)
 
-    def new_host(self) -> Host:
+    def new_host(self, *, drive: bool = False) -> Host:
+        """A new process's host; ``drive``: it runs its chats in tasks, as in production
+        (the test moves the clock with ``live``), instead of the test stepping them."""
         store = SqlChatStore(self.store)
         self.ports.append(store)
         usage = UsageLedger(store)
@@ -141,8 +144,15 @@ class Rig:
             publisher=Publisher(store=store, x=x, usage=usage),
             poll_seconds=15,
         )
-        self.host = Host(catalog=self.catalog, deps=deps, drive=False)
+        self.host = Host(catalog=self.catalog, deps=deps, drive=drive)
         return self.host
+
+    async def live(self, until: datetime, *, step: timedelta = timedelta(seconds=5)) -> None:
+        """Let driven chats run until ``until``: the clock moves ``step`` at a time, with
+        a few real milliseconds at each for their HTTP and database work."""
+        while self.clock.now() < until:
+            await self.clock.advance(min(step, until - self.clock.now()))
+            await asyncio.sleep(0.005)
 
     async def close(self) -> None:
         for x in self.clients:
