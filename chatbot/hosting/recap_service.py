@@ -20,6 +20,7 @@ from chatbot.hosting.recap_publishing import (
     publish_recap,
     refresh_metrics,
 )
+from chatbot.hosting.retrying import keep_trying
 from chatbot.ports import XError
 from chatbot.recap import Recap, build_recap
 from chatbot.recap.build import RecapStore
@@ -93,13 +94,13 @@ class RecapService:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _guarded(self, chat: ChatSpec, occurrence_id: int) -> None:
-        try:
-            await self.after_chat(chat, occurrence_id)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.exception("%s: the recap failed", chat.slug)
-            await self.deps.moderators.notify(f"{chat.hashtag}: the recap failed: {exc}")
+        """The recap, tried again after a failure (it goes on where it stopped)."""
+        await keep_trying(
+            lambda _failures: self.after_chat(chat, occurrence_id),
+            what=f"{chat.hashtag}: the recap",
+            clock=self.deps.clock,
+            moderators=self.deps.moderators,
+        )
 
     # -- the recap ---------------------------------------------------------------------
     async def build(self, chat: ChatSpec, occurrence: Occurrence) -> Recap:

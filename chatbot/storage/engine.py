@@ -21,22 +21,24 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, *, busy_timeout: float = 30.0) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout (seconds a write
+    waits for another process's lock before it fails)."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        connect = {"check_same_thread": False, "timeout": busy_timeout}
+        engine = create_engine(url, connect_args=connect)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             cursor.close()
 
         return engine
