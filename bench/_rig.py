@@ -34,12 +34,12 @@ from chatbot.domain.chat import ChatSpec
 from chatbot.domain.flow import Flow, Post
 from chatbot.domain.posts import XUser
 from chatbot.domain.views import MirroredAnswer
-from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, SEARCH_LAG_LIKE_X, XEmulator
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.usage import UsageLedger
 from chatbot.ports import Clock, XMeter
-from chatbot.simulation import ANSWERS, CHATTER, LABELS, REPLIES
+from chatbot.simulation import ANSWERS, CHATTER, FULL_WIDTH, LABELS, REPLIES
 from chatbot.storage.chat_store import SqlChatStore
 from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import Repository
@@ -80,13 +80,19 @@ def temp_store(folder: Path) -> Repository:
 
 
 async def start_emulator(
-    now: Callable[[], datetime], *, search_limit: int | None = None
+    now: Callable[[], datetime],
+    *,
+    search_limit: int | None = None,
+    search_lag: tuple[float, float] = SEARCH_LAG_LIKE_X,
 ) -> XEmulator:
-    """The X emulator on a free port of 127.0.0.1, on clock ``now``.
+    """The X emulator on a free port of 127.0.0.1, on clock ``now``, as messy as X: its
+    search shows each post ``search_lag`` seconds late (1 to 20 s), not in id order.
 
     ``search_limit`` replaces X's 300 searches per 15 minutes (None keeps X's limit).
     """
-    emulator = XEmulator(now=now, end_time_min_age_seconds=0)
+    emulator = XEmulator(
+        now=now, end_time_min_age_seconds=0, visibility_delay_seconds=search_lag, seed=1
+    )
     await emulator.start("127.0.0.1", 0)
     if search_limit is not None:
         emulator.set_rate_limit(SEARCH, limit=search_limit, window_seconds=900)
@@ -236,7 +242,9 @@ class Participants:
         if not current or roll < 0.08:
             text = f"{rng.choice(CHATTER)} {tag}"
         elif roll < 0.62:
-            text = f"{rng.choice(LABELS).format(n=current)}{rng.choice(ANSWERS)} {tag}"
+            wide = f"A{current}:".translate(FULL_WIDTH)
+            label = rng.choice(LABELS).format(L="A", l="a", n=current, W=wide)
+            text = f"{label}{rng.choice(ANSWERS)} {tag}"
         elif roll < 0.72 or not answers:
             text, reply_to = f"{rng.choice(ANSWERS)} {tag}", questions[current]
         else:
