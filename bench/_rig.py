@@ -45,6 +45,7 @@ from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 from chatbot.x.retry import RetryPolicy
+from chatbot.x.search import MAX_PAGES
 from tests.clock import ManualClock  # noqa: F401  (the scripts take it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,8 +110,10 @@ def make_client(
     now: Callable[[], datetime],
     meter: XMeter | None = None,
     sleep: Callable[[float], Any] | None = None,
+    search_pages: int = MAX_PAGES,
 ) -> TweepyXClient:
-    """A real tweepy client to the emulator at ``base_url``, signed in as the host account."""
+    """A real tweepy client to the emulator at ``base_url``, signed in as the host account;
+    ``search_pages``: pages one search call reads (the bot's client reads one)."""
     return TweepyXClient(
         consumer_key="ck",
         consumer_secret="cs",
@@ -121,7 +124,7 @@ def make_client(
         now=now,
         sleep=sleep or _no_sleep,
         retry=RetryPolicy(timeout=30.0),
-        search_max_pages=1,  # as `chatbot run`: each page is stored before the next is read
+        search_max_pages=search_pages,
     )
 
 
@@ -160,7 +163,8 @@ def make_deps(
     """
     chat_store = SqlChatStore(store)
     usage = UsageLedger(chat_store)
-    x = make_client(base_url, now=clock.now, meter=usage, sleep=sleep)
+    # As `chatbot run`: one page per search call, each stored before the next is read.
+    x = make_client(base_url, now=clock.now, meter=usage, sleep=sleep, search_pages=1)
     return RunnerDeps(
         store=chat_store,
         x=x,

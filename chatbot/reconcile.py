@@ -16,6 +16,7 @@ from typing import Any
 
 from chatbot.hosting.collector import EARLY
 from chatbot.storage.repository import Repository
+from chatbot.x.convert import comparable, comparable_post
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class Reconciliation:
     made: int  # participants' posts with the hashtag made in the collection window
     lost: list[int]  # of those, the ids the database does not hold
     bot_posts: int  # the host account's posts on X
-    doubled: int  # host posts on X that repeat another's text: a post made twice
+    doubled: int  # host posts on X that repeat another's (as X shows it): a post made twice
     collected: int  # posts the database holds for the occurrence (the bot's own included)
     billed: int  # posts X billed, each once per UTC day
     returned: int  # posts X returned, every time
@@ -79,7 +80,7 @@ def reconcile(
         and p["author"]["username"].lower() not in hidden
     ]
     collected = set(store.collected_post_ids(occurrence_id))
-    texts = Counter(p["text"] for p in host)
+    texts = Counter(comparable_post(p) for p in host)  # X's links in text masked
     return Reconciliation(
         made=len(wanted),
         lost=[i for i in wanted if i not in collected],
@@ -89,6 +90,14 @@ def reconcile(
         billed=int(x_log["billed_reads"]),
         returned=int(x_log["posts_returned"]),
         searched_again=int(x_log["searched_again_same_day"]),
+    )
+
+
+def copies_on_x(text: str, x_posts: Sequence[Mapping[str, Any]], author_id: int) -> int:
+    """How many of ``author_id``'s posts on X are the post whose text was ``text``."""
+    wanted = comparable(text)
+    return len(
+        [p for p in x_posts if int(p["author_id"]) == author_id and comparable_post(p) == wanted]
     )
 
 
