@@ -57,8 +57,8 @@ RECAP_STEPS = (
     "compose_thread",
     "draw_activity",
     "write_csv",
-    "render_markdown",
-    "render_html",
+    "write_markdown",
+    "write_html",
 )
 
 
@@ -177,7 +177,7 @@ async def main(args: argparse.Namespace) -> None:
         await emulator.stop()
         store.engine.dispose()
 
-    answers = sum(recap.stats.answers_per_question.values())
+    answers = recap.stats.answers
     print(
         f"{chat.hashtag}: {crowd.count:,} participant posts by {args.people:,} people over "
         f"{chat.duration_minutes} min; recap counts {recap.stats.participants:,} "

@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     transcript.add_argument("--end", required=True, type=_when, help="ISO time")
     transcript.add_argument("--timezone", default="UTC", help="zone for times in the files")
     transcript.add_argument("--host", help="the host's handle, so its posts are not answers")
+    transcript.add_argument(
+        "--chat",
+        metavar="SLUG",
+        help="also keep it in the database as this chat's week, for `chatbot report`",
+    )
     transcript.set_defaults(handler=cmd_transcript)
 
     doctor = commands.add_parser(
@@ -95,9 +100,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.set_defaults(handler=cmd_doctor)
 
+    assign = commands.add_parser(
+        "assign", help="put a collected post on another question, or on none, for good"
+    )
+    assign.add_argument("post", help="the post's x.com or twitter.com link, or its id")
+    assign.add_argument("question", help="the question number; 0 or none: not an answer")
+    assign.set_defaults(handler=cmd_assign)
+
     history = commands.add_parser("history", help="past chats with their numbers and X cost")
     history.add_argument("chat", nargs="?", help="only this chat")
     history.set_defaults(handler=cmd_history)
+
+    report = commands.add_parser(
+        "report", help="every week of a chat side by side: growth, retention, loyalty, cost"
+    )
+    report.add_argument("chat", nargs="?", help="only this chat (default: every chat)")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 
@@ -260,6 +278,7 @@ def cmd_transcript(args: argparse.Namespace) -> int:
             end=args.end,
             timezone=args.timezone,
             host=args.host,
+            chat_slug=args.chat,
         )
     )
 
@@ -270,6 +289,22 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     return _guarded(lambda: history_command(settings, args.chat))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Every week of a chat side by side, from the database."""
+    from chatbot.reports import report_command
+
+    settings = _settings(args)
+    return _guarded(lambda: report_command(settings, args.chat))
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    """A moderator's correction of an answer, on the database."""
+    from chatbot.assign import assign_command
+
+    settings = _settings(args)
+    return _guarded(lambda: assign_command(settings, args.post, args.question))
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -73,12 +73,13 @@ def estimate_chat(
     chat: ChatSpec, qset: QuestionSet, prices: Prices, participant_posts: int
 ) -> Estimate:
     """The bot's posts (reminders, welcome, rules, questions, last call, closing, and a
-    recap thread of about one post per question plus three), those with a link as X finds
+    recap thread of a headline, one post per question and the shout-outs, within the chat's
+    ``max_thread_posts``), those with a link as X finds
     links, and the posts read: every participant post once, and the bot's own."""
     texts = [qset.reminder] * len(chat.reminders)
     texts += [qset.welcome, qset.rules, *(q.text for q in qset.questions)]
     texts += [qset.last_call, qset.closing]
-    recap = len(qset.questions) + 3 if chat.recap.post_to_x else 0
+    recap = min(len(qset.questions) + 2, chat.recap.max_thread_posts) if chat.recap.post_to_x else 0
     created = len(texts) + recap
     with_url = sum(has_link(text) for text in texts)
     read = participant_posts + created

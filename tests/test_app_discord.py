@@ -342,3 +342,76 @@ async def test_the_chat_runs_on_while_discord_is_down_and_the_bot_comes_back(
     # What the chat told moderators during the outage arrives once Discord is back.
     await eventually(lambda: "Posted on X as Q2" in contents(app.fake.posts(app.thread("Q2"))))
     await eventually(lambda: "Notice sent while Discord is down" in contents(app.fake.posts()))
+
+
+async def collected_answer(app: App) -> int:
+    """At minute 14 (Q2 is out) a fan's "A1:" answer, collected and mirrored to Q1."""
+    await app.advance_to(T0 + 14 * MINUTE)
+    post_id = app.emulator.add_post("real_fan", "A1: we answer every DM #SMBchat")
+    await app.advance_to(T0 + 14 * MINUTE + SETTLE + STEP)  # once X's search shows it
+    assert answers_of(app, post_id) == [(1, "label")]
+    return post_id
+
+
+def answers_of(app: App, post_id: int) -> list[tuple[int, str]]:
+    return [
+        (a.question_number, a.method)
+        for a in app.store.answers(app.occurrence_id)
+        if a.post_id == post_id
+    ]
+
+
+def audited(app: App) -> list[tuple[str, str, int, bool]]:
+    """The audit trail oldest first: command, arguments, who, allowed."""
+    rows = reversed(app.store.actions())
+    return [(r.command, r.arguments, r.actor_id, r.allowed) for r in rows]
+
+
+async def test_chat_assign_moves_an_answer_for_a_moderator_and_not_for_a_viewer(
+    app: App,
+) -> None:
+    post_id = await collected_answer(app)
+    url = f"https://x.com/real_fan/status/{post_id}"
+
+    refused = await app.fake.invoke("chat assign", who="viewer", post=url, question="2")
+    [refusal] = await app.fake.answers_for(refused)
+    assert refusal.ephemeral and answers_of(app, post_id) == [(1, "label")]
+    token = await app.fake.invoke("chat assign", who="moderator", post=url, question="2")
+    [done] = await app.fake.answers_for(token)
+
+    assert done.data["content"] == "@real\\_fan's post now answers Q2 (it was Q1)."
+    assert answers_of(app, post_id) == [(2, "moderator")]
+    await eventually(lambda: len(app.store.actions()) == 2)
+    assert audited(app) == [
+        ("/chat assign", f"post={url} question=2", p.VIEWER_ID, False),
+        ("/chat assign", f"post={url} question=2", p.MODERATOR_ID, True),
+    ]
+    assert "now answers Q2" in app.store.actions()[0].result
+
+
+async def test_the_move_menu_under_a_mirrored_answer_takes_it_out_of_the_answers(
+    app: App,
+) -> None:
+    post_id = await collected_answer(app)
+    q1 = app.thread("Q1")
+    await eventually(lambda: "real_fan" in contents(app.fake.posts(q1)), within=10)
+    [mirrored] = [r for r in app.fake.posts(q1) if "real_fan" in (r.body.get("content") or "")]
+    message = p.message(q1, mirrored.body, author=p.BOT_USER)
+
+    token = await app.fake.choose("chatbot:move", [str(post_id)], message=message)
+    [form] = await app.fake.answers_for(token)
+    form_id = form.body["data"]["custom_id"]
+    refused = await app.fake.submit(form_id, {"question": "none"}, who="viewer")
+    [refusal] = await app.fake.answers_for(refused)
+    assert refusal.ephemeral and answers_of(app, post_id) == [(1, "label")]
+    token = await app.fake.submit(form_id, {"question": "none"})
+    [done] = await app.fake.answers_for(token)
+
+    assert done.data["content"] == "@real\\_fan's post is no longer an answer (it was Q1)."
+    assert answers_of(app, post_id) == [(0, "moderator")]
+    await eventually(lambda: len(app.store.actions()) == 2)
+    arguments = f"post={post_id} question=none"
+    assert audited(app) == [
+        ("Move answer menu", arguments, p.VIEWER_ID, False),
+        ("Move answer menu", arguments, p.MODERATOR_ID, True),
+    ]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import resource
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from chatbot import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,6 +31,14 @@ def test_help_lists_the_commands() -> None:
     result = _run("--help")
     assert result.returncode == 0
     assert "check" in result.stdout
+
+
+def test_the_readme_documents_every_command_and_no_other() -> None:
+    """A command added, renamed or removed without its README row fails here."""
+    [commands] = [a for a in cli.build_parser()._actions if a.dest == "command"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `chatbot ([a-z]+)", readme, re.MULTILINE))
+    assert documented == set(commands.choices or ())
 
 
 def test_check_on_shipped_files_shows_next_occurrences_and_exits_0() -> None:

@@ -74,7 +74,7 @@ async def test_good_credentials_pass_with_two_calls_and_no_read(
     assert "ok    host: schedules/smbchat.toml posts as @SMBchatHost" in text
     assert "ok    rate limits: search 299 of 300 left until" in text
     assert "users/me 74 of 75 left" in text
-    assert "ok    cost: smbchat on Tue " in text and "about $2.69 (22 posts, 0 with a link" in text
+    assert "ok    cost: smbchat on Tue " in text and "about $2.67 (21 posts, 0 with a link" in text
     assert text.rstrip().endswith("All good.")
     assert emulator.request_counts() == {"GET /2/users/me": 1, "GET /2/tweets/search/recent": 1}
     assert emulator.billed_reads() == 0
@@ -119,10 +119,10 @@ def test_the_estimate_counts_the_shipped_chats_posts() -> None:
     catalog = load_catalog(ROOT)
     chat = catalog.chats["smbchat"]
     estimate = estimate_chat(chat, catalog.question_set_of(chat), load_settings(None).prices, 450)
-    # 3 reminders, welcome, rules, 6 questions, last call, closing, 9 recap posts
-    assert (estimate.posts_created, estimate.posts_with_url) == (22, 0)
-    assert estimate.posts_read == 472
-    assert str(estimate.dollars) == "2.690"
+    # 3 reminders, welcome, rules, 6 questions, last call, closing, 8 recap posts
+    assert (estimate.posts_created, estimate.posts_with_url) == (21, 0)
+    assert estimate.posts_read == 471
+    assert str(estimate.dollars) == "2.670"
 
 
 async def test_run_refuses_a_read_only_token_at_start(emulator: XEmulator, tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ RECAP_INTS = {
     "max_mentions_per_post": (0, 20),
     "max_mentions": (0, 500),
     "highlights_per_question": (0, 10),
+    "max_thread_posts": (2, 25),  # the headline and the shout-outs, at least
 }
 RECAP_BOOLS = ("post_to_x", "require_approval")
 INT_RANGES = {

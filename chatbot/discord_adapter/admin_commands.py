@@ -14,11 +14,12 @@ from chatbot.discord_adapter.chat_commands import (
 )
 from chatbot.discord_adapter.moderation import Moderation, Reply
 from chatbot.discord_adapter.render import render_recap, render_schedule
+from chatbot.discord_adapter.text import clean
 from chatbot.domain.views import ControlResult
 
 
 def build_recap_group(moderation: Moderation) -> app_commands.Group:
-    """Define /recap preview and /recap publish (both moderator-only)."""
+    """Define /recap preview, /recap publish and /recap series (all moderator-only)."""
     control = moderation.control
     slugs = slug_autocomplete(control)
     # The whole group is moderator-only, so Discord's UI can hide it from others too.
@@ -58,6 +59,23 @@ def build_recap_group(moderation: Moderation) -> app_commands.Group:
             arguments=format_args(chat=chat),
             action=lambda: as_reply(control.recap_publish(chat)),
             moderator_only=True,
+        )
+
+    @group.command(name="series", description="Every week of a chat side by side")
+    @app_commands.describe(chat="The chat whose weeks to compare")
+    @app_commands.autocomplete(chat=slugs)
+    async def series(interaction: discord.Interaction, chat: str) -> None:
+        async def action() -> Reply:
+            result = await control.recap_series(chat)
+            return Reply(clean(result.message), ephemeral=True)
+
+        await moderation.run(
+            interaction,
+            command="/recap series",
+            arguments=format_args(chat=chat),
+            action=action,
+            moderator_only=True,
+            private=True,
         )
 
     return group

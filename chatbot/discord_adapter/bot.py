@@ -17,6 +17,7 @@ from chatbot.discord_adapter.chat_commands import build_chat_group
 from chatbot.discord_adapter.feed import DiscordModeratorChannel
 from chatbot.discord_adapter.hide_button import HideAuthorButton
 from chatbot.discord_adapter.moderation import Moderation
+from chatbot.discord_adapter.move_answer import MoveAnswerMenu, form_submitted
 from chatbot.discord_adapter.text import NO_MENTIONS
 from chatbot.discord_adapter.threads import ThreadStore
 from chatbot.ports import AuditLog, ChatControl
@@ -45,13 +46,18 @@ class _Client(discord.Client):
 
     async def setup_hook(self) -> None:
         """Route button clicks and register the commands in our guild."""
-        self.add_dynamic_items(HideAuthorButton)
+        self.add_dynamic_items(HideAuthorButton, MoveAnswerMenu)
         try:
             await self.tree.sync(guild=self._guild)
         except discord.DiscordServerError:
             raise  # Discord is struggling: let the supervisor retry the login
         except discord.HTTPException as exc:
             log.error("Discord refused our slash commands: %s", exc)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Forms are answered here, by their custom_id, so they outlive a restart."""
+        if interaction.type == discord.InteractionType.modal_submit:
+            await form_submitted(interaction)
 
 
 class ModeratorBot:

@@ -130,6 +130,20 @@ def build_chat_group(moderation: Moderation) -> app_commands.Group:
             moderator_only=True,
         )
 
+    @group.command(name="assign", description="Move a collected post to another question")
+    @app_commands.describe(
+        post="The post's x.com or twitter.com link, or its id",
+        question="The question it answers (a number), or 0 / none when it is not an answer",
+    )
+    async def assign(interaction: discord.Interaction, post: str, question: str) -> None:
+        await moderation.run(
+            interaction,
+            command="/chat assign",
+            arguments=format_args(post=post, question=question),
+            action=lambda: as_reply(control.assign(post, question)),
+            moderator_only=True,
+        )
+
     for handle_name, handle_description, handle_method in (
         ("hide", "Stop mirroring and counting an author's posts", control.hide),
         ("unhide", "Show a hidden author's posts again", control.unhide),

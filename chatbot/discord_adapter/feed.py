@@ -7,7 +7,8 @@ from collections.abc import Callable, Hashable, Sequence
 
 import discord
 
-from chatbot.discord_adapter.hide_button import hide_view
+from chatbot.discord_adapter.hide_button import hide_buttons
+from chatbot.discord_adapter.move_answer import move_menu
 from chatbot.discord_adapter.outbox import Entry, Outbox
 from chatbot.discord_adapter.text import NO_MENTIONS, clean, shorten, split_message
 from chatbot.discord_adapter.threads import ThreadDirectory, ThreadStore
@@ -98,6 +99,7 @@ class DiscordModeratorChannel:
             entry = Entry(
                 shorten(line, limit=ENTRY_CHARS - 30) + f" <{answer.url}>",
                 hide_handle=answer.author_username,
+                move=(answer.post_id, f"@{answer.author_username}: {answer.text}"),
             )
             self._queue((occurrence_id, answer.question_number), [entry])
 
@@ -141,7 +143,7 @@ class DiscordModeratorChannel:
             else:
                 destination = thread_id
         content = header + "\n".join(entry.text for entry in batch)
-        view = hide_view(entry.hide_handle for entry in batch if entry.hide_handle)
+        view = _controls(batch)
         channel = client.get_partial_messageable(destination)
         if view is None:
             await channel.send(content, allowed_mentions=NO_MENTIONS, suppress_embeds=True)
@@ -149,3 +151,22 @@ class DiscordModeratorChannel:
             await channel.send(
                 content, view=view, allowed_mentions=NO_MENTIONS, suppress_embeds=True
             )
+
+
+def _controls(batch: list[Entry]) -> discord.ui.View | None:
+    """The buttons and menu under a batch of answers, or None when it needs none."""
+    items: list[discord.ui.Item[discord.ui.View]] = [
+        *hide_buttons(entry.hide_handle for entry in batch if entry.hide_handle)
+    ]
+    if menu := move_menu(entry.move for entry in batch if entry.move):
+        items.append(menu)
+    if not items:
+        return None
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    # Clicks are routed by the items' custom_id templates (HideAuthorButton,
+    # MoveAnswerMenu); a stopped view is not stored per message, so a click is handled
+    # once and memory does not grow with the feed.
+    view.stop()
+    return view

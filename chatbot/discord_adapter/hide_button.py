@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import discord
 
@@ -14,7 +15,7 @@ PREFIX = "chatbot:hide:"
 # X usernames: 1–15 letters, digits or underscores; anything else gets no button.
 HANDLE = r"[A-Za-z0-9_]{1,15}"
 _HANDLE_RE = re.compile(HANDLE)
-MAX_BUTTONS = 25  # 5 rows of 5 buttons
+MAX_BUTTONS = 20  # 4 rows of 5 buttons; the fifth row holds the "Move a post" menu
 
 
 def can_hide(handle: str) -> bool:
@@ -27,24 +28,18 @@ def hide_custom_id(handle: str) -> str:
     return f"{PREFIX}{handle}"
 
 
-def hide_view(handles: Iterable[str]) -> discord.ui.View | None:
-    """Build the buttons for one mirrored batch, or None when there is nobody to hide."""
+def hide_buttons(handles: Iterable[str]) -> list[discord.ui.Button[Any]]:
+    """One "Hide @handle" button per author of a mirrored batch (at most ``MAX_BUTTONS``)."""
     unique = list(dict.fromkeys(h for h in handles if can_hide(h)))[:MAX_BUTTONS]
-    if not unique:
-        return None
-    view = discord.ui.View(timeout=None)
-    for handle in unique:
-        view.add_item(
-            discord.ui.Button(
-                label=f"Hide @{handle}",
-                style=discord.ButtonStyle.secondary,
-                custom_id=hide_custom_id(handle),
-            )
-        )
-    # Clicks are routed by HideAuthorButton's template; a stopped view is not stored
-    # per message, so a click is handled once and memory does not grow with the feed.
-    view.stop()
-    return view
+    return [_button(handle) for handle in unique]
+
+
+def _button(handle: str) -> discord.ui.Button[Any]:
+    return discord.ui.Button(
+        label=f"Hide @{handle}",
+        style=discord.ButtonStyle.secondary,
+        custom_id=hide_custom_id(handle),
+    )
 
 
 class HideAuthorButton(
@@ -54,13 +49,7 @@ class HideAuthorButton(
     """Handles clicks on any "Hide @handle" button, even from before a restart."""
 
     def __init__(self, handle: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=f"Hide @{handle}",
-                style=discord.ButtonStyle.secondary,
-                custom_id=hide_custom_id(handle),
-            )
-        )
+        super().__init__(_button(handle))
         self.handle = handle
 
     @classmethod

@@ -74,13 +74,23 @@ class Moderation:
         private: bool = False,
     ) -> None:
         """Check permission, run ``action``, send its reply and write the audit entry."""
-        allowed = not moderator_only or self.is_moderator(interaction)
-        if not allowed:
-            reply = Reply(f"You need the Moderator role to run {command}.", ephemeral=True)
-            await self._respond(interaction, reply)
-        else:
-            reply = await self._run_allowed(interaction, action, private=private)
-        await self._record(interaction, command, arguments, allowed=allowed, result=reply.text)
+        if moderator_only and not await self.permitted(
+            interaction, command=command, arguments=arguments
+        ):
+            return
+        reply = await self._run_allowed(interaction, action, private=private)
+        await self._record(interaction, command, arguments, allowed=True, result=reply.text)
+
+    async def permitted(
+        self, interaction: discord.Interaction, *, command: str, arguments: str
+    ) -> bool:
+        """True for a moderator; anyone else is refused privately, and the refusal audited."""
+        if self.is_moderator(interaction):
+            return True
+        reply = Reply(f"You need the Moderator role to run {command}.", ephemeral=True)
+        await self._respond(interaction, reply)
+        await self._record(interaction, command, arguments, allowed=False, result=reply.text)
+        return False
 
     async def _run_allowed(
         self, interaction: discord.Interaction, action: Action, *, private: bool

@@ -20,10 +20,12 @@ BATCH_ENTRIES = 10
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One block of a feed message, optionally with a "Hide @handle" button."""
+    """One block of a feed message, optionally with a "Hide @handle" button and a line
+    (``move``: post id, "@handle: text") in the "Move a post" menu."""
 
     text: str
     hide_handle: str | None = None
+    move: tuple[int, str] | None = None
 
 
 Sender = Callable[[Hashable, list[Entry]], Awaitable[None]]

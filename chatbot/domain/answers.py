@@ -2,16 +2,20 @@
 
 Methods, strongest first (``METHODS``):
 
+- ``moderator``: a moderator put the post on a question, or out of every question
+  (``GENERAL``), by hand; nothing found later changes it (``apply_correction``);
 - ``label``: the post is labelled (``A1:``, ``Ａ６：``, ``Answer 5:``; see ``labels.py``);
 - ``reply_to_question``: it replies to or quotes a question post;
-- ``inherited``: it replies to a post that answers a question, and takes its question;
+- ``inherited``: it replies to a post that answers a question, and takes its question
+  (none, under a post a moderator marked as no answer: it comes back with that post);
 - ``window``: no label and no reply, but it reads as an answer (``chatter.py``) and was
   made while a question was live (``windows.py``): an inferred answer;
 - ``general``: none of these (greetings, thanks, spam…).
 
 Spam is never an answer, labelled or not. A post assigned again takes the new
 assignment, except that a window guess (or nothing) never overrides a label, a
-reply or an inheritance found before (``settle``).
+reply or an inheritance found before, and nothing overrides a moderator's
+correction (``settle``).
 """
 
 from __future__ import annotations
@@ -29,14 +33,17 @@ __all__ = [
     "METHODS",
     "AnswerAssigner",
     "Assignment",
+    "Correction",
+    "FoundPost",
     "Label",
+    "apply_correction",
     "parse_labels",
     "question_number_of_host_post",
     "settle",
 ]
 
 GENERAL = 0
-METHODS = ("label", "reply_to_question", "inherited", "window", "general")
+METHODS = ("moderator", "label", "reply_to_question", "inherited", "window", "general")
 _RANK = {method: rank for rank, method in enumerate(METHODS)}
 
 
@@ -53,10 +60,74 @@ class Assignment:
 
 def settle(earlier: Sequence[Assignment], later: Sequence[Assignment]) -> Sequence[Assignment]:
     """What a post assigned twice keeps: the later assignment (made knowing more), unless
-    the earlier one was firm (a label, a reply, an inheritance) and the later is weaker."""
+    the earlier one was firm (a moderator's, a label, a reply, an inheritance) and the
+    later is weaker. Only a newer correction replaces a moderator's."""
     if earlier and _RANK[earlier[0].method] < min(_RANK["window"], _RANK[later[0].method]):
         return earlier
     return later
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A moderator's correction as applied: the corrected post and the replies that took
+    its question, as they were (``before``) and as they are now (``after``, the
+    correction first)."""
+
+    before: tuple[Assignment, ...]
+    after: tuple[Assignment, ...]
+
+    @property
+    def was(self) -> tuple[int, ...]:
+        """The questions the corrected post answered before (empty: none)."""
+        post_id = self.after[0].post_id
+        return tuple(
+            a.question_number for a in self.before if a.post_id == post_id and a.question_number
+        )
+
+    @property
+    def followers(self) -> int:
+        """How many replies moved with the corrected post."""
+        return len(self.after) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class FoundPost:
+    """A collected post as a correction finds it: its occurrence, and whether the host
+    wrote it."""
+
+    occurrence_id: int
+    post: XPost
+    from_host: bool
+
+
+def apply_correction(stored: Iterable[Assignment], correction: Assignment) -> Correction:
+    """Apply a moderator's ``correction`` to a chat's ``stored`` assignments.
+
+    Replies that inherited the corrected post's question follow it, and replies to
+    those in turn: to the new question, or to none with the post (still ``inherited``,
+    so they come back with it). A reply with a question of its own (a label, a
+    moderator's) stays.
+    """
+    by_post = _by_post(stored)
+    children: dict[int, list[int]] = {}
+    for post_id, (first, *_) in by_post.items():
+        if first.method == "inherited" and first.parent_post_id is not None:
+            children.setdefault(first.parent_post_id, []).append(post_id)
+    number = correction.question_number
+    before = list(by_post.get(correction.post_id, ()))
+    after = [correction]
+    todo = list(children.get(correction.post_id, ()))
+    seen = {correction.post_id}
+    while todo:
+        post_id = todo.pop()
+        if post_id in seen:
+            continue
+        seen.add(post_id)
+        rows = by_post[post_id]
+        before.extend(rows)
+        after.append(Assignment(post_id, number, "inherited", None, rows[0].parent_post_id))
+        todo.extend(children.get(post_id, ()))
+    return Correction(before=tuple(before), after=tuple(after))
 
 
 class AnswerAssigner:
@@ -66,7 +137,9 @@ class AnswerAssigner:
     the last question posted, when larger) are no label. ``answer_letter`` is the
     question set's letter (``R`` for ``R1:``). ``window_ends`` are ids of host posts that
     ended the last window (the last call, the closing), for an assigner built after
-    them; later host posts are noticed as they are assigned.
+    them; later host posts are noticed as they are assigned. ``known`` are assignments
+    stored before (by an earlier process): replies inherit them, and assigning those
+    posts again settles with them (a moderator's correction stays).
     """
 
     def __init__(
@@ -76,7 +149,7 @@ class AnswerAssigner:
         host_user_id: int,
         hidden: Iterable[str] = (),
         question_count: int | None = None,
-        known: Mapping[int, Sequence[int]] | None = None,
+        known: Iterable[Assignment] = (),
         answer_letter: str = "A",
         window_ends: Iterable[int] = (),
     ) -> None:
@@ -86,8 +159,7 @@ class AnswerAssigner:
         self.hidden = {h.lstrip("@").lower() for h in hidden}
         self.question_count = question_count
         self.answer_letter = answer_letter
-        self._known = {post_id: tuple(numbers) for post_id, numbers in (known or {}).items()}
-        self._assigned: dict[int, Sequence[Assignment]] = {}
+        self._assigned: dict[int, Sequence[Assignment]] = _by_post(known)
 
     def add_question_post(self, post_id: int, number: int) -> None:
         """Register a question post made (or found) after the assigner was built."""
@@ -97,6 +169,14 @@ class AnswerAssigner:
     def hide(self, username: str) -> None:
         """Keep a user's posts out of every later assignment."""
         self.hidden.add(username.lstrip("@").lower())
+
+    def correct(self, correction: Assignment) -> Correction:
+        """Take a moderator's correction: the post and the replies that took its question
+        move, and replies read from now on inherit the new question."""
+        stored = [a for assigned in self._assigned.values() for a in assigned]
+        done = apply_correction(stored, correction)
+        self._assigned.update(_by_post(done.after))
+        return done
 
     def assign(self, posts: Sequence[XPost]) -> list[Assignment]:
         """Assign each post (oldest first); host and hidden users' posts get none."""
@@ -134,7 +214,7 @@ class AnswerAssigner:
             asked = self.question_posts.get(post.quoted_post_id)
         if asked is not None:
             return [Assignment(post.id, asked, "reply_to_question", None, parent)]
-        if inherited := self._question_of(parent):
+        if (inherited := self._passed_on(parent)) is not None:
             return [Assignment(post.id, inherited, "inherited", None, parent)]
         live = self.windows.live(post.id)
         to_the_chat = parent is None or post.in_reply_to_user_id == self.host_user_id
@@ -149,11 +229,20 @@ class AnswerAssigner:
             return True
         return self.windows.asked_before(label.number, post_id)
 
-    def _question_of(self, post_id: int | None) -> int:
-        """The first question a known post answers (GENERAL when none, or unknown)."""
-        if post_id is None:
-            return GENERAL
-        if post_id in self._assigned:
-            return self._assigned[post_id][0].question_number
-        numbers = self._known.get(post_id)
-        return numbers[0] if numbers else GENERAL
+    def _passed_on(self, post_id: int | None) -> int | None:
+        """The question a reply to a known post takes: the post's first question, or none
+        under a post a moderator took out; None when the post passes nothing on."""
+        assigned = self._assigned.get(post_id) if post_id is not None else None
+        if not assigned:
+            return None
+        first = assigned[0]
+        if first.question_number or first.method in ("moderator", "inherited"):
+            return first.question_number
+        return None
+
+
+def _by_post(assignments: Iterable[Assignment]) -> dict[int, Sequence[Assignment]]:
+    grouped: dict[int, list[Assignment]] = {}
+    for a in assignments:
+        grouped.setdefault(a.post_id, []).append(a)
+    return dict(grouped)

@@ -61,6 +61,7 @@ class RecapOptions:
     max_mentions_per_post: int = 8
     max_mentions: int = 40
     highlights_per_question: int = 2
+    max_thread_posts: int = 8
 
 
 @dataclass(frozen=True, slots=True)

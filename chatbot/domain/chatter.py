@@ -63,10 +63,27 @@ def is_spam(text: str) -> bool:
 def reads_as_answer(text: str) -> bool:
     """True when a post says something besides greetings, thanks, questions back, one-word
     cheers, links, mentions and hashtags, and is not spam."""
+    return substance(text) > 0
+
+
+def substance(text: str) -> int:
+    """How many words a post says besides greetings, thanks, questions, cheers, links,
+    mentions and hashtags (0 for spam): a one-liner says a few, an answer more."""
     if is_spam(text):
-        return False
-    plain = _TAG_OR_MENTION.sub(" ", _URL.sub(" ", normalise(text)))
-    return any(_says_something(body, end) for body, end in _SENTENCE.findall(plain))
+        return 0
+    return sum(
+        len(_WORD.findall(body)) for body, end in _sentences(text) if _says_something(body, end)
+    )
+
+
+def asks(text: str) -> bool:
+    """True when a post asks something: one of its sentences ends with a question mark."""
+    return any("?" in end and _WORD.search(body) for body, end in _sentences(text))
+
+
+def _sentences(text: str) -> list[tuple[str, str]]:
+    """(words, end punctuation) of each sentence, less links, mentions and hashtags."""
+    return _SENTENCE.findall(_TAG_OR_MENTION.sub(" ", _URL.sub(" ", normalise(text))))
 
 
 def _says_something(body: str, end: str) -> bool:

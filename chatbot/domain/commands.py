@@ -7,6 +7,8 @@ layer calls them too, for its early private refusal.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
@@ -93,3 +95,31 @@ def ask_refusal(text: str, *, number: int | None = None, hashtag: str = "") -> s
 def clean_handle(handle: str) -> str:
     """An X handle as a moderator typed it, without spaces or the leading "@"."""
     return handle.strip().lstrip("@")
+
+
+# A post's link as X and its apps write it: x.com or twitter.com (www., mobile.), the
+# author's handle or "i" / "i/web", then /status/ID and maybe /photo/1 or ?s=20.
+_POST_LINK = re.compile(
+    r"(?:https?://)?(?:(?:www|mobile)\.)?(?:x|twitter)\.com/"
+    r"(?:[A-Za-z0-9_]{1,15}|i|i/web)/status(?:es)?/([0-9]{1,20})(?:[/?#].*)?",
+    re.IGNORECASE,
+)
+_NOT_AN_ANSWER = ("0", "none", "not an answer")
+
+
+def post_id_of(text: str) -> int | None:
+    """The post id in a link to a post on X (or a bare id), None when it names no post."""
+    text = text.strip().strip("<>")  # Discord shows links between <> to stop embeds
+    if text.isascii() and text.isdigit() and len(text) <= 20:
+        return int(text)
+    found = _POST_LINK.fullmatch(text)
+    return int(found[1]) if found else None
+
+
+def question_choice(text: str) -> int | None:
+    """The question a moderator names ("2", "Q2"; 0 or "none" for not an answer), or None."""
+    words = " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+    if words in _NOT_AN_ANSWER:
+        return 0
+    number = words.removeprefix("q").strip()
+    return int(number) if number.isascii() and number.isdigit() and len(number) <= 4 else None

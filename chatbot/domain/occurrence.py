@@ -10,13 +10,15 @@ from chatbot.domain.flow import Flow
 
 
 class OccurrenceState(StrEnum):
-    """Where one dated chat stands: not started, live, over, or skipped by a moderator."""
+    """Where one dated chat stands: not started, live, over, skipped by a moderator, or
+    imported (read from X by ``chatbot transcript``: never hosted, recapped or published)."""
 
     SCHEDULED = "scheduled"
     RUNNING = "running"
     PAUSED = "paused"
     ENDED = "ended"
     SKIPPED = "skipped"
+    IMPORTED = "imported"
 
 
 LIVE_STATES = (OccurrenceState.RUNNING, OccurrenceState.PAUSED)

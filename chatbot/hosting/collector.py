@@ -94,14 +94,11 @@ class Collector:
             for p in posts
             if p.key.startswith("q") and p.key[1:].isdigit() and p.x_post_id
         }
-        known: dict[int, list[int]] = {}
-        for answer in await store.answers(occurrence.id):
-            known.setdefault(answer.post_id, []).append(answer.question_number)
         assigner = AnswerAssigner(
             question_posts=questions,
             host_user_id=deps.host_user.id,
             hidden=await store.hidden_usernames(chat.slug),
-            known=known,
+            known=await store.answers(occurrence.id),  # moderators' corrections included
             window_ends=[p.x_post_id for p in posts if p.key in ENDS_WINDOW and p.x_post_id],
         )
         unfinished = await store.posts_above(occurrence.id, occurrence.since_id)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.flow import Flow
-from chatbot.domain.occurrence import Occurrence, OccurrenceState
+from chatbot.domain.occurrence import LIVE_STATES, Occurrence, OccurrenceState
 from chatbot.domain.recurrence import local_date, next_occurrences
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.retrying import keep_trying
@@ -84,8 +84,8 @@ class Host:
             return self.runners[chat.slug]
         store = self.deps.store
         occurrence = await self.occurrence_for(chat, start)
-        if occurrence.state in (OccurrenceState.ENDED, OccurrenceState.SKIPPED):
-            return None
+        if occurrence.state not in (OccurrenceState.SCHEDULED, *LIVE_STATES):
+            return None  # over, skipped, or imported by `chatbot transcript`
         if occurrence.state == OccurrenceState.SCHEDULED:
             skip = await store.schedule_state(chat.slug)
             if skip.paused:

@@ -7,10 +7,12 @@ logic lives here beyond choosing which chat a command is for.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from chatbot.catalog import Catalog
+from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.commands import (
     Ask,
@@ -27,9 +29,12 @@ from chatbot.domain.flow import FlowState
 from chatbot.domain.occurrence import RecapState, ScheduleOverride
 from chatbot.domain.recurrence import local_date, next_occurrences
 from chatbot.domain.views import ControlResult, HostStatus, LiveChat, RecapPreview, UpcomingChat
+from chatbot.hosting.corrections import AnswerCorrections
 from chatbot.hosting.host import Host
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
+from chatbot.recap.series import summary_lines
+from chatbot.recap.series_files import build_series
 
 RECAP_STATUS = {
     RecapState.AWAITING: "awaiting approval",
@@ -43,6 +48,9 @@ class HostControl:
 
     def __init__(self, *, host: Host, recaps: RecapService) -> None:
         self.host, self.recaps = host, recaps
+        self.corrections = AnswerCorrections(
+            store=host.deps.store, clock=host.deps.clock, live=self._assigner
+        )
 
     @property
     def catalog(self) -> Catalog:
@@ -187,6 +195,16 @@ class HostControl:
             "posts made while hidden were not collected.",
         )
 
+    async def assign(self, post: str, question: str) -> ControlResult:
+        """Put a collected post on another question, or on none, for good."""
+        return await self.corrections.assign(post, question)
+
+    def _assigner(self, occurrence_id: int) -> AnswerAssigner | None:
+        for runner in list(self.host.runners.values()):
+            if runner.occurrence_id == occurrence_id:
+                return runner.collector.assigner
+        return None
+
     # -- recaps ------------------------------------------------------------------------------
     async def recap_preview(self, slug: str) -> RecapPreview | ControlResult:
         """Build the latest recap's files and show its thread."""
@@ -216,6 +234,20 @@ class HostControl:
         if occurrence.recap_state == RecapState.PUBLISHED:
             return ControlResult(False, f"The {occurrence.local_date} recap is already on X.")
         return await self.recaps.publish(chat, occurrence)
+
+    async def recap_series(self, slug: str) -> ControlResult:
+        """Every week of a chat side by side, and where the report's files are."""
+        chat = self._chat(slug)
+        if isinstance(chat, ControlResult):
+            return chat
+        recaps = self.recaps
+        report, files = await asyncio.to_thread(
+            build_series, recaps.records, chat.slug, out_dir=recaps.out_dir, prices=recaps.prices
+        )
+        lines = summary_lines(report)
+        if files is not None:
+            lines.append("Files: " + ", ".join(str(path) for path in files.all()))
+        return ControlResult(files is not None, "\n".join(lines))
 
     # -- the schedule ----------------------------------------------------------------------
     async def schedule_list(self) -> list[UpcomingChat]:

@@ -1,7 +1,10 @@
-"""The recap built from the database after each chat: numbers, thread and files.
+"""The recap built from the database after each chat (numbers, thread and files), and
+the series report across a chat's weeks.
 
 Public API: ``build_recap`` and ``write_recap`` (``chatbot.recap.build``),
-``build_transcript_from_x`` (``chatbot.recap.transcript``); plain data in
+``build_transcript_from_x`` (``chatbot.recap.transcript``), ``import_transcript``
+(``chatbot.recap.imports``), the series report across weeks (``series_report`` in
+``chatbot.recap.series``, its files in ``chatbot.recap.series_files``); plain data in
 ``chatbot.recap.model``. Publishing a recap on X is the host's
 (``chatbot.hosting.recap_publishing``).
 """

@@ -8,17 +8,21 @@ from typing import Protocol
 
 from chatbot.domain.chat import ChatSpec, QuestionSet, RecapOptions
 from chatbot.domain.cost import Prices
-from chatbot.domain.occurrence import Occurrence, RecapState
+from chatbot.domain.occurrence import Occurrence, OccurrenceState, RecapState
 from chatbot.recap.chart import draw_activity
-from chatbot.recap.files import render_html, render_markdown, write_csv
+from chatbot.recap.files import write_csv, write_markdown
 from chatbot.recap.load import RecordSource, load_record
 from chatbot.recap.model import ChatPost, ChatRecord
-from chatbot.recap.stats import ChatStats, compute_stats, highlights
+from chatbot.recap.page import write_html
+from chatbot.recap.picks import highlights
+from chatbot.recap.series import SeriesSource
+from chatbot.recap.stats import ChatStats, compute_stats
 from chatbot.recap.thread import compose_thread
 
 
-class RecapStore(RecordSource, Protocol):
-    """The synchronous reads and writes a recap build makes (run it in a worker thread)."""
+class RecapStore(RecordSource, SeriesSource, Protocol):
+    """The synchronous reads and writes recaps and series reports make (run them in a
+    worker thread)."""
 
     def get_occurrence(self, occurrence_id: int) -> Occurrence | None:
         """Return one occurrence by id."""
@@ -83,8 +87,8 @@ def write_recap(
     )
     draw_activity(record, stats, files.chart)
     write_csv(record, files.csv)
-    files.markdown.write_text(render_markdown(record, stats, best, thread), encoding="utf-8")
-    files.html.write_text(render_html(record, stats, thread, chart=files.chart), encoding="utf-8")
+    write_markdown(record, stats, best, thread, files.markdown)
+    write_html(record, stats, best, thread, files.html, chart=files.chart)
     return Recap(
         occurrence_id=occurrence_id,
         slug=record.slug,
@@ -109,7 +113,8 @@ def build_recap(
     """Build an occurrence's recap from the database, write its files, and mark it drafted.
 
     The recap state moves to "draft", or "awaiting_approval" when the chat requires
-    approval; an approved or published recap keeps its state when rebuilt.
+    approval; an approved or published recap keeps its state when rebuilt, and an
+    imported chat's (never published) stays as it is.
     """
     record = load_record(store, chat, qset, occurrence_id)
     recap = write_recap(
@@ -117,6 +122,8 @@ def build_recap(
     )
     occ = store.get_occurrence(occurrence_id)
     state = occ.recap_state if occ else RecapState.NONE
+    if occ is not None and occ.state == OccurrenceState.IMPORTED:
+        return replace(recap, state=state)
     if state not in (RecapState.APPROVED, RecapState.PUBLISHED):
         state = RecapState.AWAITING if chat.recap.require_approval else RecapState.DRAFT
         store.set_recap_state(occurrence_id, state)

@@ -1,4 +1,4 @@
-"""The activity picture: posts per minute with question markers, and top contributors.
+"""The activity picture: posts per minute with question markers, and the top voices.
 
 matplotlib is imported when a chart is drawn, never when ``chatbot`` is imported,
 and draws through the Agg canvas directly (no pyplot, no global backend state).
@@ -78,10 +78,10 @@ def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
     bars = fig.add_subplot(grid[1])
     top = list(reversed(stats.top_contributors))
     if top:
-        bars.barh([f"@{c.username}" for c in top], [c.answers for c in top], color="#10b981")
-        bars.set_xlabel("answers")
+        bars.barh([f"@{c.username}" for c in top], [c.questions for c in top], color="#10b981")
+        bars.set_xlabel("questions answered")
         bars.xaxis.set_major_locator(MaxNLocator(integer=True))
-    bars.set_title("Top contributors")
+    bars.set_title("Top voices")
     bars.spines[["top", "right"]].set_visible(False)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png", metadata={"Software": None})

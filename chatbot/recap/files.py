@@ -1,25 +1,24 @@
-"""The recap's files: posts.csv, recap.md and one self-contained recap.html."""
+"""The recap's data files: posts.csv and recap.md, written as they are made."""
 
 from __future__ import annotations
 
-import base64
 import csv
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader
-
 from chatbot.recap.model import ChatPost, ChatRecord
 from chatbot.recap.stats import ChatStats, compact_number
-from chatbot.recap.tree import Node, sections
+from chatbot.recap.tree import sections, walk
 
 CSV_COLUMNS = (
     "id",
     "time",
     "author",
     "question",
+    "method",
     "parent",
     "text",
     "likes",
@@ -28,13 +27,22 @@ CSV_COLUMNS = (
     "quotes",
     "impressions",
 )
+# OWASP's CSV injection advice: a cell starting with one of these is run as a formula by
+# spreadsheet programs; a leading apostrophe makes it text. Every cell is also quoted, so
+# a separator or a quote inside a text cannot start a new cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|!~>])")
 
 
+def csv_cell(text: str) -> str:
+    """A text cell a spreadsheet program shows as text, never runs as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def write_csv(record: ChatRecord, path: Path) -> Path:
-    """One row per participant post; the csv module quotes commas, quotes and newlines."""
+    """One row per participant post, every cell quoted and neutralised (``csv_cell``)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
         writer.writerow(CSV_COLUMNS)
         for p in record.posts:
             m = p.metrics
@@ -42,10 +50,11 @@ def write_csv(record: ChatRecord, path: Path) -> Path:
                 [
                     p.id,
                     p.created_at.isoformat(),
-                    p.username,
+                    csv_cell(p.username),
                     ";".join(str(n) for n in p.questions) or "0",
+                    p.method,
                     p.in_reply_to_post_id or "",
-                    p.text,
+                    csv_cell(p.text),
                     m.like_count,
                     m.reply_count,
                     m.retweet_count,
@@ -63,88 +72,99 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _local(record: ChatRecord, moment: datetime) -> str:
+def local_time(record: ChatRecord, moment: datetime) -> str:
+    """A moment as HH:MM in the chat's zone."""
     return moment.astimezone(ZoneInfo(record.timezone)).strftime("%H:%M")
 
 
-def render_markdown(
+def how(post: ChatPost) -> str:
+    """How a post answers, for readers: its labels, "inferred", or nothing."""
+    if post.labels:
+        return ", ".join(post.labels)
+    return "inferred" if post.is_inferred else ""
+
+
+def write_markdown(
+    record: ChatRecord,
+    stats: ChatStats,
+    best: dict[int, list[ChatPost]],
+    thread: list[str],
+    path: Path,
+) -> Path:
+    """Write the recap as Markdown: numbers, highlights, the thread and the transcript."""
+    with path.open("w", encoding="utf-8") as handle:
+        for line in markdown_lines(record, stats, best, thread):
+            handle.write(line + "\n")
+    return path
+
+
+def markdown_lines(
     record: ChatRecord, stats: ChatStats, best: dict[int, list[ChatPost]], thread: list[str]
-) -> str:
-    """The recap as Markdown: numbers, highlights, the thread and the transcript."""
-    out = [f"# {md_escape(record.title)}", ""]
-    out.append(f"{md_escape(record.hashtag)} · {record.local_date} · times in {record.timezone}")
-    out += ["", "## Numbers", ""]
+) -> Iterator[str]:
+    """The Markdown recap, line by line."""
+    yield f"# {md_escape(record.heading)}"
+    yield ""
+    yield f"{md_escape(record.hashtag)} · {record.local_date} · times in {record.timezone}"
+    yield from ("", "## Numbers", "")
     people = f"- Participants: {stats.participants}"
     if record.knows_history:
         people += f" ({stats.new_participants} new, {stats.returning_participants} returning)"
-    out += [people, f"- Posts: {stats.posts}"]
+    yield people
+    yield (
+        f"- Posts: {stats.posts}: {stats.answers} answers ({stats.inferred_answers} inferred), "
+        f"{stats.replies} conversation replies, {stats.other_posts} other posts"
+    )
     if stats.busiest_minute is not None:
-        out.append(
-            f"- Busiest minute: {stats.busiest_minute:%H:%M} ({stats.busiest_minute_posts} posts)"
-        )
-    out.append(f"- Potential reach: {compact_number(stats.potential_reach)} followers")
+        yield f"- Busiest minute: {stats.busiest_minute:%H:%M} ({stats.busiest_minute_posts} posts)"
+    yield f"- Potential reach: {compact_number(stats.potential_reach)} followers"
     u = stats.usage
-    out.append(
+    yield (
         f"- X cost: ${stats.cost_dollars} ({u.posts_read} posts read, "
         f"{u.posts_created} created, {u.posts_with_url} with a link)"
     )
-    out += ["", "| Question | Answers |", "| --- | --- |"]
-    for number, count in stats.answers_per_question.items():
-        out.append(f"| Q{number}: {md_escape(record.questions.get(number, ''))} | {count} |")
-    out += ["", "### Top contributors", "", "| Who | Answers | Replies received | Posts |"]
-    out.append("| --- | --- | --- | --- |")
-    for c in stats.top_contributors:
-        out.append(f"| @{md_escape(c.username)} | {c.answers} | {c.replies_received} | {c.posts} |")
-    out += ["", "![Activity](activity.png)", "", "## Highlights", ""]
-    for number, posts in best.items():
-        out.append(f"### Q{number}: {md_escape(record.questions.get(number, ''))}")
-        out.append("")
-        for p in posts:
-            out.append(
-                f"- [@{md_escape(p.username)}]({p.url}) ({p.metrics.engagement} engagements): "
-                f"{md_escape(p.text)}"
-            )
-        out.append("")
-    out += ["## Recap thread", ""]
-    for i, text in enumerate(thread, start=1):
-        out.append(f"{i}. {md_escape(text)}")
-    out += ["", "## Transcript", ""]
-    for section in sections(record):
-        out += [f"### {md_escape(section.title)}", ""]
-        out += _md_nodes(record, section.threads, depth=0) or ["_No answers._"]
-        out.append("")
-    return "\n".join(out)
-
-
-def _md_nodes(record: ChatRecord, nodes: list[Node], *, depth: int) -> list[str]:
-    lines: list[str] = []
-    stack = [(n, depth) for n in reversed(nodes)]
-    while stack:
-        node, level = stack.pop()
-        p = node.post
-        lines.append(
-            f"{'  ' * level}- **@{md_escape(p.username)}** [{_local(record, p.created_at)}]"
-            f"({p.url}): {md_escape(p.text)}"
-        )
-        stack.extend((child, level + 1) for child in reversed(node.children))
-    return lines
-
-
-def render_html(
-    record: ChatRecord, stats: ChatStats, thread: list[str], *, chart: Path | None
-) -> str:
-    """One self-contained page (inline CSS, chart as a data: URI); all text autoescaped."""
-    env = Environment(loader=PackageLoader("chatbot.recap", "templates"), autoescape=True)
-    chart_uri = None
-    if chart is not None and chart.exists():
-        chart_uri = "data:image/png;base64," + base64.b64encode(chart.read_bytes()).decode()
-    return env.get_template("recap.html.j2").render(
-        record=record,
-        stats=stats,
-        thread=thread,
-        sections=sections(record),
-        chart_uri=chart_uri,
-        reach=compact_number(stats.potential_reach),
-        total_answers=sum(stats.answers_per_question.values()),
-        local=lambda moment: _local(record, moment),
+    yield from (
+        "",
+        "| Question | Answers | of which inferred | Replies |",
+        "| --- | --- | --- | --- |",
     )
+    for number, count in stats.answers_per_question.items():
+        yield (
+            f"| Q{number}: {md_escape(record.questions.get(number, ''))} | {count} "
+            f"| {stats.inferred_per_question.get(number, 0)} "
+            f"| {stats.replies_per_question.get(number, 0)} |"
+        )
+    yield from ("", "### Top voices", "")
+    yield "| Who | Questions answered | Answers | Replies received | Posts |"
+    yield "| --- | --- | --- | --- | --- |"
+    for c in stats.top_contributors:
+        yield (
+            f"| @{md_escape(c.username)} | {c.questions} | {c.answers} "
+            f"| {c.replies_received} | {c.posts} |"
+        )
+    yield from ("", "![Activity](activity.png)", "", "## Highlights", "")
+    for number, posts in best.items():
+        yield f"### Q{number}: {md_escape(record.questions.get(number, ''))}"
+        yield ""
+        for p in posts:
+            kind = f", {how(p)}" if how(p) else ""
+            yield (
+                f"- [@{md_escape(p.username)}]({p.url}) ({p.metrics.engagement} engagements"
+                f"{md_escape(kind)}): {md_escape(p.text)}"
+            )
+        yield ""
+    yield from ("## Recap thread", "")
+    for i, text in enumerate(thread, start=1):
+        yield f"{i}. {md_escape(text)}"
+    yield from ("", "## Transcript", "")
+    for section in sections(record):
+        yield from (f"### {md_escape(section.title)}", "")
+        if not section.threads:
+            yield "_No answers._"
+        for node, depth in walk(section.threads):
+            p = node.post
+            kind = f" ({md_escape(how(p))})" if how(p) else ""
+            yield (
+                f"{'  ' * depth}- **@{md_escape(p.username)}** "
+                f"[{local_time(record, p.created_at)}]({p.url}){kind}: {md_escape(p.text)}"
+            )
+        yield ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
@@ -9,6 +10,8 @@ from typing import Protocol
 from chatbot.domain.answers import question_number_of_host_post
 from chatbot.domain.chat import ChatSpec, QuestionSet
 from chatbot.recap.model import ChatRecord, StoredChat, redact_hidden
+
+_QUESTION_PREFIX = re.compile(r"^\s*Q\s?\d{1,2}\s*[:.)\-]\s*")
 
 
 class RecordSource(Protocol):
@@ -27,34 +30,49 @@ def load_record(
 
 
 def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatRecord:
-    """The recap's view of a stored chat: hidden users' posts out, their @mentions redacted."""
+    """The recap's view of a stored chat: hidden users' posts out, their @mentions redacted.
+
+    An imported chat's questions are the host's own "Qn:" posts (that week's set may
+    not be today's), and who was new that week is not known.
+    """
     hidden = stored.hidden
     posts = [
         replace(p, text=redact_hidden(p.text, hidden))
         for p in stored.posts
         if p.username.lower() not in hidden
     ]
+    asked = _host_questions(stored)
+    if stored.imported:
+        questions = {number: text for number, (_, text) in asked.items()}
+    else:
+        questions = {q.number: q.text for q in qset.questions}
+    times = {number: moment for number, (moment, _) in asked.items()} | stored.sent_questions
     return ChatRecord(
         slug=chat.slug,
-        title=qset.title or chat.title,
+        title=chat.title if stored.imported else qset.title or chat.title,
         hashtag=stored.hashtag or chat.hashtag,
         timezone=chat.timezone,
         local_date=stored.local_date,
-        questions={q.number: q.text for q in qset.questions},
-        question_times=_question_times(stored),
+        questions=questions,
+        question_times=dict(sorted(times.items())),
         posts=posts,
         people={p.author_id: stored.people[p.author_id] for p in posts},
         usage=stored.usage,
+        knows_history=not stored.imported,
         hidden=hidden,
     )
 
 
-def _question_times(stored: StoredChat) -> dict[int, datetime]:
-    """When each question went out: the bot's sent q1..qn, else the host's "Qn:" posts."""
-    times: dict[int, datetime] = {}
+def question_text(text: str) -> str:
+    """A host's question post without its "Qn:" prefix."""
+    return _QUESTION_PREFIX.sub("", text, count=1)
+
+
+def _host_questions(stored: StoredChat) -> dict[int, tuple[datetime, str]]:
+    """The host's "Qn:" posts: when each question went out, and its text."""
+    found: dict[int, tuple[datetime, str]] = {}
     for post in stored.host_posts:
         number = question_number_of_host_post(post.text)
         if number is not None:
-            times.setdefault(number, post.created_at)
-    times.update(stored.sent_questions)
-    return dict(sorted(times.items()))
+            found.setdefault(number, (post.created_at, question_text(post.text)))
+    return found

@@ -16,6 +16,8 @@ from chatbot.domain.cost import Usage
 from chatbot.domain.posts import Metrics
 
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})\b")
+INFERRED = "window"
+NOT_ANSWERS = frozenset({"inherited", "general"})
 
 
 def redact_hidden(text: str, hidden: frozenset[str] | set[str]) -> str:
@@ -44,11 +46,23 @@ class ChatPost:
     questions: tuple[int, ...] = ()
     labels: tuple[str, ...] = ()
     metrics: Metrics = field(default_factory=Metrics)
+    method: str = "general"  # how its questions were found (chatbot.domain.answers.METHODS)
 
     @property
     def question(self) -> int:
         """The first question this post answers, 0 when general."""
         return self.questions[0] if self.questions else 0
+
+    @property
+    def is_answer(self) -> bool:
+        """An answer to its questions, labelled, replying to one, or inferred; a reply
+        under someone's answer only takes its question and is conversation, not an answer."""
+        return bool(self.questions) and self.method not in NOT_ANSWERS
+
+    @property
+    def is_inferred(self) -> bool:
+        """An unlabelled answer assigned to the question that was live when it was made."""
+        return self.is_answer and self.method == INFERRED
 
     @property
     def url(self) -> str:
@@ -84,6 +98,11 @@ class ChatRecord:
     knows_history: bool = True  # False when new vs returning is unknown (transcript)
     hidden: frozenset[str] = frozenset()
 
+    @property
+    def heading(self) -> str:
+        """The title for the files: the chat's title, or '#tag transcript' when it has none."""
+        return self.title or f"{self.hashtag} transcript"
+
 
 @dataclass(frozen=True, slots=True)
 class StoredChat:
@@ -96,4 +115,21 @@ class StoredChat:
     people: dict[int, Person]  # every author of ``posts``, by user id
     sent_questions: dict[int, datetime]  # when the bot's own Q1…Qn went out
     hidden: frozenset[str] = frozenset()  # lower-case handles hidden from this chat
+    usage: Usage = field(default_factory=Usage)
+    imported: bool = False  # read from X by ``chatbot transcript``, not hosted by the bot
+
+
+@dataclass(frozen=True, slots=True)
+class StoredWeek:
+    """One occurrence of a chat as the series report reads it, hidden accounts left out."""
+
+    local_date: str
+    hashtag: str
+    imported: bool  # read from X by `chatbot transcript`, not hosted by the bot
+    people: dict[int, str]  # everyone who posted: user id -> handle
+    answered: dict[int, int]  # user id -> questions they answered
+    answers: int  # answer posts (one answering A2/A3 counts once)
+    inferred: int  # of which inferred
+    per_question: dict[int, int]  # answer posts per question
+    questions: int  # questions asked
     usage: Usage = field(default_factory=Usage)

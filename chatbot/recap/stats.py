@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -14,23 +14,35 @@ from chatbot.recap.model import ChatPost, ChatRecord, Person
 
 @dataclass(frozen=True, slots=True)
 class Contributor:
-    """A participant ranked by answers given and replies received."""
+    """A participant ranked by the questions they answered."""
 
     username: str
-    answers: int
+    questions: int  # distinct questions answered
+    answers: int  # answer posts
     replies_received: int
     posts: int
 
 
 @dataclass(frozen=True, slots=True)
 class ChatStats:
-    """The headline numbers of one chat."""
+    """The headline numbers of one chat.
+
+    Every post is one of: an answer (labelled, replying to a question, or inferred), a
+    conversation reply (replying to another participant's post), or another post.
+    A post answering A2/A3 is one answer, and counts for each of its questions.
+    """
 
     participants: int
     new_participants: int
     returning_participants: int
     posts: int
+    answers: int
+    inferred_answers: int
+    replies: int
+    other_posts: int
     answers_per_question: dict[int, int]
+    inferred_per_question: dict[int, int]
+    replies_per_question: dict[int, int]  # conversation under each question's answers
     busiest_minute: datetime | None  # in the chat's zone
     busiest_minute_posts: int
     top_contributors: list[Contributor]
@@ -39,8 +51,13 @@ class ChatStats:
     cost_dollars: Decimal
 
 
-def answers_per_question(posts: list[ChatPost], questions: list[int]) -> dict[int, int]:
-    """Count posts answering each question (a post labelled A1/A2 counts for both)."""
+def is_reply(post: ChatPost, participant_posts: set[int]) -> bool:
+    """A conversation reply: not an answer, made in reply to another participant's post."""
+    return not post.is_answer and post.in_reply_to_post_id in participant_posts
+
+
+def per_question(posts: list[ChatPost], questions: list[int]) -> dict[int, int]:
+    """Count the posts tied to each question (a post labelled A1/A2 counts for both)."""
     counts = dict.fromkeys(questions, 0)
     for post in posts:
         for number in post.questions:
@@ -60,21 +77,30 @@ def busiest_minute(posts: list[ChatPost], timezone: str) -> tuple[datetime | Non
 
 
 def top_contributors(posts: list[ChatPost], *, limit: int = 5) -> list[Contributor]:
-    """Rank authors by answers given, then replies received from others, then name."""
+    """Who answered: by questions answered, then replies their posts drew from others.
+
+    Splitting one answer into many posts earns nothing; people who answered no
+    question are not contributors.
+    """
     author_of = {p.id: p.author_id for p in posts}
     names = {p.author_id: p.username for p in posts}
+    questions: dict[int, set[int]] = defaultdict(set)
     answers: Counter[int] = Counter()
     replies: Counter[int] = Counter()
     total: Counter[int] = Counter()
     for post in posts:
         total[post.author_id] += 1
-        if any(n >= 1 for n in post.questions):
+        if post.is_answer:
             answers[post.author_id] += 1
+            questions[post.author_id].update(post.questions)
         parent_author = author_of.get(post.in_reply_to_post_id or -1)
         if parent_author is not None and parent_author != post.author_id:
             replies[parent_author] += 1
-    ranked = sorted(total, key=lambda a: (-answers[a], -replies[a], -total[a], names[a].lower()))
-    return [Contributor(names[a], answers[a], replies[a], total[a]) for a in ranked[:limit]]
+    ranked = sorted(questions, key=lambda a: (-len(questions[a]), -replies[a], names[a].lower()))
+    return [
+        Contributor(names[a], len(questions[a]), answers[a], replies[a], total[a])
+        for a in ranked[:limit]
+    ]
 
 
 def potential_reach(people: dict[int, Person]) -> int:
@@ -88,12 +114,22 @@ def compute_stats(record: ChatRecord, *, prices: Prices | None = None, top: int 
     people = {uid: person for uid, person in record.people.items() if uid in authors}
     new = sum(1 for p in people.values() if p.is_new)
     minute, minute_posts = busiest_minute(record.posts, record.timezone)
+    ids = {p.id for p in record.posts}
+    answers = [p for p in record.posts if p.is_answer]
+    replies = [p for p in record.posts if is_reply(p, ids)]
+    numbers = sorted(record.questions)
     return ChatStats(
         participants=len(authors),
         new_participants=new,
         returning_participants=len(authors) - new,
         posts=len(record.posts),
-        answers_per_question=answers_per_question(record.posts, sorted(record.questions)),
+        answers=len(answers),
+        inferred_answers=sum(1 for p in answers if p.is_inferred),
+        replies=len(replies),
+        other_posts=len(record.posts) - len(answers) - len(replies),
+        answers_per_question=per_question(answers, numbers),
+        inferred_per_question=per_question([p for p in answers if p.is_inferred], numbers),
+        replies_per_question=per_question(replies, numbers),
         busiest_minute=minute,
         busiest_minute_posts=minute_posts,
         top_contributors=top_contributors(record.posts, limit=top),
@@ -103,17 +139,6 @@ def compute_stats(record: ChatRecord, *, prices: Prices | None = None, top: int 
     )
 
 
-def highlights(record: ChatRecord, *, per_question: int = 2) -> dict[int, list[ChatPost]]:
-    """Per question, the answers with most engagement (earliest first on a tie)."""
-    best: dict[int, list[ChatPost]] = {}
-    for number in sorted(record.questions):
-        answers = [p for p in record.posts if number in p.questions]
-        answers.sort(key=lambda p: (-p.metrics.engagement, p.created_at, p.id))
-        if answers:
-            best[number] = answers[:per_question]
-    return best
-
-
 def compact_number(value: int) -> str:
     """Return 1234 as '1.2K' and 3400000 as '3.4M'."""
     for size, unit in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "K")):
@@ -121,3 +146,8 @@ def compact_number(value: int) -> str:
             text = f"{value / size:.1f}".rstrip("0").rstrip(".")
             return f"{text}{unit}"
     return str(value)
+
+
+def plural(count: int, word: str, words: str = "") -> str:
+    """'1 answer', '2 answers'; ``words`` for an irregular plural ('people')."""
+    return f"{count} {word if count == 1 else words or word + 's'}"

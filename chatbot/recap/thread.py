@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from datetime import date
 
 from chatbot.domain.chat import RecapOptions
 from chatbot.recap.model import ChatPost, ChatRecord
-from chatbot.recap.stats import ChatStats, compact_number
+from chatbot.recap.picks import Shoutouts, choose_shoutouts
+from chatbot.recap.stats import ChatStats, compact_number, plural
 from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
 from chatbot.render.safe_text import printable
-from chatbot.render.threads import is_mention, join_into_posts, split_into_posts, trim_to_fit
+from chatbot.render.threads import is_mention, trim_to_fit
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from twitter_text import extract_urls_with_indices
-
-
-@dataclass(frozen=True, slots=True)
-class Shoutouts:
-    """Who the shout-out posts name, by section, and how many were left unnamed."""
-
-    top: list[str]
-    new: list[str]
-    others: list[str]
-    more: int
-
-    @property
-    def named(self) -> list[str]:
-        """Every handle the shout-outs name, in order."""
-        return [*self.top, *self.new, *self.others]
 
 
 def strip_urls(text: str) -> str:
@@ -51,13 +36,23 @@ def excerpt(text: str, *, hashtag: str, limit: int) -> str:
     return trim_to_fit(" ".join(words), limit=limit)
 
 
+def greeting(record: ChatRecord, title: str) -> str:
+    """The first line: thanks, with the hashtag once whether or not the title names it."""
+    tag = record.hashtag
+    if not title:
+        return f"Thanks for joining {tag}!"
+    if tag.lower() in title.lower():
+        return f"Thanks for joining {title}!"
+    return f"Thanks for joining {tag}: {title}!"
+
+
 def headline(record: ChatRecord, stats: ChatStats, *, limit: int) -> str:
     """The first post: thanks, the chat's numbers and its hashtag."""
-    people = f"👥 {stats.participants} participants"
+    people = f"👥 {plural(stats.participants, 'participant')}"
     if record.knows_history:
         people += f" ({stats.new_participants} new)"
-    answers = sum(stats.answers_per_question.values())
-    lines = [people, f"💬 {stats.posts} posts, {answers} answers"]
+    talk = f"{plural(stats.answers, 'answer')} and {plural(stats.replies, 'reply', 'replies')}"
+    lines = [people, f"💬 {talk} in {plural(stats.posts, 'post')}"]
     per_q = " · ".join(f"Q{n} {c}" for n, c in stats.answers_per_question.items())
     optional = [f"Answers: {per_q}"] if per_q else []
     if stats.busiest_minute is not None:
@@ -68,24 +63,26 @@ def headline(record: ChatRecord, stats: ChatStats, *, limit: int) -> str:
         optional.append(f"📣 Potential reach: {compact_number(stats.potential_reach)}")
 
     def compose(title: str, extra: list[str]) -> str:
-        return "\n".join([f"Thanks for joining {record.hashtag}: {title}!", "", *lines, *extra])
+        return "\n".join([greeting(record, title), "", *lines, *extra])
 
-    while optional and weighted_length(compose(record.title, optional)) > limit:
+    title = record.title.strip()
+    while optional and weighted_length(compose(title, optional)) > limit:
         optional.pop()
-    text = compose(record.title, optional)
+    text = compose(title, optional)
     if weighted_length(text) > limit:
-        room = limit - weighted_length(compose("", optional))
-        text = compose(trim_to_fit(record.title, limit=max(room, 1)), optional)
+        room = limit - weighted_length(compose("", optional)) - 2
+        text = compose(trim_to_fit(title, limit=max(room, 1)), optional)
     return text if weighted_length(text) <= limit else trim_to_fit(text, limit=limit)
 
 
-def highlight_post(
+def highlight_block(
     record: ChatRecord, number: int, best: list[ChatPost], *, limit: int, mention: set[int]
 ) -> str:
-    """One question's post: its text and its best answers (``mention``: ids to @-name)."""
-    header = f"Q{number}: " + trim_to_fit(record.questions.get(number, ""), limit=100)
-    budget = (limit - weighted_length(header) - 2) // max(len(best), 1) - 1
-    lines = [header, ""]
+    """One question and its best answers within ``limit`` (``mention``: ids to @-name)."""
+    question = trim_to_fit(record.questions.get(number, ""), limit=min(100, limit // 2))
+    header = f"Q{number}: {question}"
+    budget = (limit - weighted_length(header) - 1) // max(len(best), 1) - 1
+    lines = [header]
     for post in best:
         who = f"@{post.username}" if post.id in mention else post.username
         lead = f"⭐ {who}: “"
@@ -95,43 +92,34 @@ def highlight_post(
     return "\n".join(lines)
 
 
-def choose_shoutouts(record: ChatRecord, stats: ChatStats, *, budget: int) -> Shoutouts:
-    """Pick who to thank by name, top voices first, then first-timers, then everyone else."""
-    people = sorted(record.people.values(), key=lambda p: p.username.lower())
-    top = [c.username for c in stats.top_contributors[:3]]
-    new = [p.username for p in people if p.is_new and p.username not in top]
-    named = {*top, *new}  # a set: looking names up in the list was quadratic in people
-    others = [p.username for p in people if p.username not in named]
-    room = max(budget, 0)
-    top = top[:room]
-    new = new[: room - len(top)]
-    others = others[: room - len(top) - len(new)]
-    return Shoutouts(top, new, others, more=len(people) - len(top) - len(new) - len(others))
-
-
-def shoutout_posts(
-    record: ChatRecord, picked: Shoutouts, *, limit: int, per_post: int
-) -> list[str]:
-    """Shout-out posts naming each picked handle once, within the per-post mention cap."""
-    blocks: list[str] = []
-    sections = [
-        ("🌟 Top voices today:", picked.top),
-        ("👋 Welcome to our first-timers:", picked.new),
-        ("🙏 Thanks for joining:", picked.others),
-    ]
-    for heading, names in sections:
-        if names:
-            handles = [f"@{n}" for n in names]
-            blocks += split_into_posts(
-                handles, prefix=f"{heading} ", limit=limit, max_mentions=per_post
-            )
-    # The date keeps this post unique week to week: X refuses duplicate texts.
+def shoutout_post(record: ChatRecord, picked: Shoutouts, *, limit: int) -> str:
+    """The closing post: top voices and first-timers by name, the rest counted."""
     day = date.fromisoformat(record.local_date)
-    closing = f"Thanks for {record.hashtag} on {day:%A} {day.day} {day:%B}, see you next time!"
-    if picked.more:
-        closing = f"…and {picked.more} more! {closing}"
-    blocks.append(closing)
-    return join_into_posts(blocks, limit=limit, max_mentions=per_post)
+    # The date keeps this post unique week to week: X refuses duplicate texts.
+    when = f"{record.hashtag} on {day:%A} {day.day} {day:%B}"
+    closing = f"Thanks for {when}, see you next time!"
+    if picked.answered:
+        closing = (
+            f"🙏 Thanks to all {picked.answered} of you who answered in {when}. See you next time!"
+        )
+    top, new, unnamed = list(picked.top), list(picked.new), picked.new_unnamed
+    while True:
+        lines = []
+        if top:
+            lines.append("🌟 Top voices: " + " ".join(f"@{n}" for n in top))
+        if new:
+            more = f" +{unnamed} more" if unnamed else ""
+            lines.append("👋 Welcome, first-timers: " + " ".join(f"@{n}" for n in new) + more)
+        elif unnamed:
+            lines.append(f"👋 Welcome to our {plural(unnamed, 'first-timer')}!")
+        text = "\n".join([*lines, "", closing] if lines else [closing])
+        if weighted_length(text) <= limit or not (top or new):
+            return text if weighted_length(text) <= limit else trim_to_fit(text, limit=limit)
+        if new:
+            new.pop()
+            unnamed += 1
+        else:
+            top.pop()
 
 
 def compose_thread(
@@ -142,21 +130,35 @@ def compose_thread(
     options: RecapOptions,
     numbering: bool = True,
 ) -> list[str]:
-    """The whole recap thread, every post within X's weighted 280."""
+    """The whole recap thread: the headline, highlights, and one post of shout-outs;
+    at most ``options.max_thread_posts`` posts, each within X's weighted 280.
+
+    When the questions outnumber the posts left for them, several share a post, with
+    one highlight each.
+    """
     reserve = weighted_length(" (99/99)") if numbering else 0
     limit = MAX_WEIGHTED_LENGTH - reserve
-    per_post = max(options.max_mentions_per_post, 1)
+    per_post = max(options.max_mentions_per_post, 0)
     budget = options.max_mentions
     posts = [headline(record, stats, limit=limit)]
-    for number, answers in best.items():
-        mention = set()
-        for post in answers[:per_post]:
-            if budget > 0:
-                mention.add(post.id)
-                budget -= 1
-        posts.append(highlight_post(record, number, answers, limit=limit, mention=mention))
-    picked = choose_shoutouts(record, stats, budget=budget)
-    posts += shoutout_posts(record, picked, limit=limit, per_post=per_post)
+    slots = max(options.max_thread_posts, 2) - 2  # the headline and the shout-outs
+    questions = list(best.items()) if slots else []
+    size = -(-len(questions) // slots) if questions else 1  # questions sharing a post
+    for start in range(0, len(questions), size):
+        group = questions[start : start + size]
+        room = (limit - 2 * (len(group) - 1)) // len(group)
+        blocks, named = [], 0
+        for number, answers in group:
+            shown = answers if size == 1 else answers[:1]
+            mention = set()
+            for post in shown:
+                if budget > 0 and named < per_post:
+                    mention.add(post.id)
+                    budget, named = budget - 1, named + 1
+            blocks.append(highlight_block(record, number, shown, limit=room, mention=mention))
+        posts.append("\n\n".join(blocks))
+    picked = choose_shoutouts(record, stats, budget=min(budget, per_post))
+    posts.append(shoutout_post(record, picked, limit=limit))
     if numbering and 1 < len(posts) < 100:
         posts = [f"{p} ({i}/{len(posts)})" for i, p in enumerate(posts, start=1)]
     return posts

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from chatbot.domain.answers import AnswerAssigner, question_number_of_host_post
+from chatbot.domain.answers import AnswerAssigner, Assignment, question_number_of_host_post
 from chatbot.domain.chat import RecapOptions
 from chatbot.domain.posts import XPost
 from chatbot.ports import XClient, XError
 from chatbot.recap.build import Recap, write_recap
+from chatbot.recap.load import question_text
 from chatbot.recap.model import ChatPost, ChatRecord, Person, Usage, redact_hidden
-
-_QUESTION_PREFIX = re.compile(r"^\s*Q\s?\d{1,2}\s*[:.)\-]\s*")
 
 
 def find_host(posts: Sequence[XPost], host_username: str | None) -> int | None:
@@ -32,19 +31,21 @@ def find_host(posts: Sequence[XPost], host_username: str | None) -> int | None:
     return min(askers, key=lambda a: (-askers[a], first_seen[a]))
 
 
-def record_from_posts(
-    posts: Sequence[XPost],
-    *,
-    hashtag: str,
-    start: datetime,
-    timezone: str = "UTC",
-    host_username: str | None = None,
-    hidden: Iterable[str] = (),
-    requests: int = 0,
-    title: str | None = None,
-) -> ChatRecord:
-    """Turn posts read from X into a ``ChatRecord``: questions found, answers assigned."""
-    hidden_set = frozenset(h.lstrip("@").lower() for h in hidden)
+@dataclass(frozen=True, slots=True)
+class ChatOnX:
+    """A chat found in posts read from X: its host, questions and answer assignments."""
+
+    posts: list[XPost]  # oldest first
+    host_id: int | None
+    questions: dict[int, str]
+    times: dict[int, datetime]
+    assignments: list[Assignment]
+
+
+def find_chat(
+    posts: Sequence[XPost], *, host_username: str | None = None, hidden: Iterable[str] = ()
+) -> ChatOnX:
+    """Find the host and its "Qn:" questions, and assign every other post to them."""
     ordered = sorted(posts, key=lambda p: p.id)
     host_id = find_host(ordered, host_username)
     question_posts: dict[int, int] = {}
@@ -54,24 +55,45 @@ def record_from_posts(
         number = question_number_of_host_post(post.text) if post.author.id == host_id else None
         if number is not None:
             question_posts[post.id] = number
-            questions.setdefault(number, _QUESTION_PREFIX.sub("", post.text, count=1))
+            questions.setdefault(number, question_text(post.text))
             times.setdefault(number, post.created_at)
     assigner = AnswerAssigner(
         question_posts=question_posts,
         host_user_id=host_id if host_id is not None else -1,
-        hidden=hidden_set,
+        hidden=hidden,
         question_count=max(questions, default=None),
     )
-    by_post: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
-    for a in assigner.assign(ordered):
+    return ChatOnX(
+        ordered, host_id, dict(sorted(questions.items())), times, assigner.assign(ordered)
+    )
+
+
+def record_from_posts(
+    posts: Sequence[XPost],
+    *,
+    hashtag: str,
+    start: datetime,
+    timezone: str = "UTC",
+    host_username: str | None = None,
+    hidden: Iterable[str] = (),
+    requests: int = 0,
+    title: str = "",
+) -> ChatRecord:
+    """Turn posts read from X into a ``ChatRecord``: questions found, answers assigned."""
+    hidden_set = frozenset(h.lstrip("@").lower() for h in hidden)
+    found = find_chat(posts, host_username=host_username, hidden=hidden_set)
+    by_post: dict[int, list[Assignment]] = defaultdict(list)
+    for a in found.assignments:
         if a.question_number >= 1:
-            by_post[a.post_id].append((a.question_number, a.label))
+            by_post[a.post_id].append(a)
     kept = [
-        p for p in ordered if p.author.id != host_id and p.author.username.lower() not in hidden_set
+        p
+        for p in found.posts
+        if p.author.id != found.host_id and p.author.username.lower() not in hidden_set
     ]
     chat_posts = []
     for p in kept:
-        assigned = sorted(by_post.get(p.id, []), key=lambda qa: qa[0])
+        assigned = sorted(by_post.get(p.id, []), key=lambda a: a.question_number)
         chat_posts.append(
             ChatPost(
                 id=p.id,
@@ -81,9 +103,10 @@ def record_from_posts(
                 text=redact_hidden(p.text, hidden_set),
                 created_at=p.created_at,
                 in_reply_to_post_id=p.in_reply_to_post_id,
-                questions=tuple(n for n, _ in assigned),
-                labels=tuple(label for _, label in assigned if label),
+                questions=tuple(a.question_number for a in assigned),
+                labels=tuple(a.label for a in assigned if a.label),
                 metrics=p.metrics,
+                method=assigned[0].method if assigned else "general",
             )
         )
     chat_posts.sort(key=lambda c: (c.created_at, c.id))
@@ -93,12 +116,12 @@ def record_from_posts(
     }
     return ChatRecord(
         slug=hashtag.lstrip("#").lower(),
-        title=title or f"{hashtag} transcript",
+        title=title,
         hashtag=hashtag,
         timezone=timezone,
         local_date=start.astimezone(ZoneInfo(timezone)).date().isoformat(),
-        questions=dict(sorted(questions.items())),
-        question_times=times,
+        questions=found.questions,
+        question_times=found.times,
         posts=chat_posts,
         people=people,
         usage=Usage(requests=requests, posts_read=len(posts)),
@@ -107,18 +130,11 @@ def record_from_posts(
     )
 
 
-async def build_transcript_from_x(
-    x: XClient,
-    hashtag: str,
-    start: datetime,
-    end: datetime,
-    out_dir: Path,
-    *,
-    timezone: str = "UTC",
-    host_username: str | None = None,
-    hidden: Iterable[str] = (),
-) -> Recap:
-    """Read a chat's posts once from X's recent search and write the recap files for it."""
+async def search_chat(
+    x: XClient, hashtag: str, start: datetime, end: datetime
+) -> tuple[list[XPost], int]:
+    """Read a chat's posts once from X's recent search: the posts, oldest first, and the
+    requests it took."""
     posts: list[XPost] = []
     requests, until_id = 0, None
     while True:
@@ -136,8 +152,24 @@ async def build_transcript_from_x(
         if batch.resume_below is None:
             break
         until_id = batch.resume_below  # a long chat: read on below the oldest post so far
+    return sorted(posts, key=lambda p: p.id), requests
+
+
+async def build_transcript_from_x(
+    x: XClient,
+    hashtag: str,
+    start: datetime,
+    end: datetime,
+    out_dir: Path,
+    *,
+    timezone: str = "UTC",
+    host_username: str | None = None,
+    hidden: Iterable[str] = (),
+) -> Recap:
+    """Read a chat's posts once from X's recent search and write the recap files for it."""
+    posts, requests = await search_chat(x, hashtag, start, end)
     record = record_from_posts(
-        sorted(posts, key=lambda p: p.id),
+        posts,
         hashtag=hashtag,
         start=start,
         timezone=timezone,

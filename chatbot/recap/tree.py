@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -60,3 +61,13 @@ def sections(record: ChatRecord) -> list[Section]:
             )
         )
     return out
+
+
+def walk(nodes: list[Node]) -> Iterator[tuple[Node, int]]:
+    """Every post under ``nodes`` with its depth, each before its replies (no recursion:
+    a reply chain can be thousands of posts deep)."""
+    stack = [(n, 0) for n in reversed(nodes)]
+    while stack:
+        node, depth = stack.pop()
+        yield node, depth
+        stack.extend((child, depth + 1) for child in reversed(node.children))

@@ -1,22 +1,27 @@
-"""An occurrence read back for its recap: posts with their answers, people, times, usage."""
+"""An occurrence read back for its recap, and every week of a chat for its series report."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from chatbot.domain.occurrence import PostState
+from chatbot.domain.answers import question_number_of_host_post
+from chatbot.domain.occurrence import OccurrenceState, PostState
 from chatbot.domain.posts import Metrics
-from chatbot.recap.model import ChatPost, Person, StoredChat
+from chatbot.recap.model import INFERRED, NOT_ANSWERS, ChatPost, Person, StoredChat, StoredWeek
 from chatbot.storage import tables
 from chatbot.storage.base import CHUNK, StoreBase
 from chatbot.storage.usage import usage_value
 
+SERIES_STATES = (OccurrenceState.ENDED, OccurrenceState.IMPORTED)
+
 
 class ChatRecordStore(StoreBase):
-    """Reads everything a recap needs about one occurrence, in one session."""
+    """Reads everything a recap needs about one occurrence, or a series report about
+    every week of a chat, in one session."""
 
     def stored_chat(self, occurrence_id: int) -> StoredChat:
         """Return an occurrence's posts, answers, people, question times and X usage."""
@@ -47,7 +52,84 @@ class ChatRecordStore(StoreBase):
                 sent_questions=_sent_questions(s, occurrence_id),
                 hidden=frozenset(hidden),
                 usage=usage_value(s.get(tables.XUsage, occurrence_id)),
+                imported=occ.state == OccurrenceState.IMPORTED,
             )
+
+    def series_slugs(self) -> list[str]:
+        """Every chat with a finished or imported occurrence, by slug."""
+        with self._session() as s:
+            query = select(tables.Occurrence.chat_slug).where(
+                col(tables.Occurrence.state).in_(SERIES_STATES)
+            )
+            return sorted(set(s.exec(query)))
+
+    def chat_series(self, chat_slug: str) -> list[StoredWeek]:
+        """Every finished or imported occurrence of a chat, oldest first: who took part,
+        who answered what, the questions asked and the X usage."""
+        with self._session() as s:
+            hidden = set(
+                s.exec(
+                    select(tables.HiddenUser.username).where(
+                        tables.HiddenUser.chat_slug == chat_slug
+                    )
+                )
+            )
+            query = (
+                select(tables.Occurrence)
+                .where(
+                    tables.Occurrence.chat_slug == chat_slug,
+                    col(tables.Occurrence.state).in_(SERIES_STATES),
+                )
+                .order_by(col(tables.Occurrence.scheduled_start))
+            )
+            return [_week(s, occ, hidden) for occ in s.exec(query)]
+
+
+def _week(s: Session, occ: tables.Occurrence, hidden: set[str]) -> StoredWeek:
+    """One occurrence for the series report, with aggregates the database computes."""
+    assert occ.id is not None
+    post = tables.CollectedPost
+    authors = s.exec(
+        select(post.author_id, func.max(post.author_username))
+        .where(post.occurrence_id == occ.id, ~col(post.from_host))
+        .group_by(col(post.author_id))
+    )
+    people = {uid: name for uid, name in authors if name.lower() not in hidden}
+    answer = tables.Answer
+    rows = s.exec(
+        select(post.author_id, answer.post_id, answer.question_number, answer.method)
+        .join(post, col(post.id) == col(answer.post_id))
+        .where(
+            answer.occurrence_id == occ.id,
+            answer.question_number >= 1,
+            col(answer.method).not_in(NOT_ANSWERS),
+        )
+    )
+    answered: dict[int, set[int]] = defaultdict(set)
+    posts, inferred = set(), set()
+    per_question: Counter[int] = Counter()
+    for author, post_id, number, method in rows:
+        if author in people:
+            answered[author].add(number)
+            posts.add(post_id)
+            per_question[number] += 1
+            if method == INFERRED:
+                inferred.add(post_id)
+    asked = set(_sent_questions(s, occ.id))
+    host_texts = s.exec(select(post.text).where(post.occurrence_id == occ.id, col(post.from_host)))
+    asked.update(n for text in host_texts if (n := question_number_of_host_post(text)) is not None)
+    return StoredWeek(
+        local_date=occ.local_date,
+        hashtag=occ.hashtag,
+        imported=occ.state == OccurrenceState.IMPORTED,
+        people=people,
+        answered={uid: len(numbers) for uid, numbers in answered.items()},
+        answers=len(posts),
+        inferred=len(inferred),
+        per_question=dict(sorted(per_question.items())),
+        questions=len(asked),
+        usage=usage_value(s.get(tables.XUsage, occ.id)),
+    )
 
 
 def _chat_post(row: tables.CollectedPost, answers: list[tables.Answer]) -> ChatPost:
@@ -64,6 +146,7 @@ def _chat_post(row: tables.CollectedPost, answers: list[tables.Answer]) -> ChatP
         in_reply_to_post_id=row.in_reply_to_post_id,
         questions=tuple(a.question_number for a in numbered),
         labels=tuple(a.label for a in numbered if a.label),
+        method=numbered[0].method if numbered else "general",
         metrics=Metrics(
             like_count=row.like_count,
             reply_count=row.reply_count,

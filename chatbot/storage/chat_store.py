@@ -75,6 +75,8 @@ class SqlChatStore:
     count_collected = _in_thread(Repository.count_collected)
     collected_post_ids = _in_thread(Repository.collected_post_ids)
     update_metrics = _in_thread(Repository.update_metrics)
+    find_collected = _in_thread(Repository.find_collected)
+    correct_answer = _in_thread(Repository.correct_answer)
 
     hidden_usernames = _in_thread(Repository.hidden_usernames)
     hide_user = _in_thread(Repository.hide_user)

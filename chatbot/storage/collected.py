@@ -184,7 +184,8 @@ class CollectedStore(StoreBase):
         return updated
 
     def save_answers(self, occurrence_id: int, answers: Sequence[Assignment]) -> None:
-        """Store answer assignments, ignoring ones already stored."""
+        """Store answer assignments, ignoring ones already stored and posts a moderator
+        has corrected."""
         with self._session() as s:
             self._insert_answers(s, occurrence_id, answers)
             s.commit()
@@ -194,14 +195,19 @@ class CollectedStore(StoreBase):
     ) -> None:
         post_ids = list({a.post_id for a in answers})
         known: set[tuple[int, int]] = set()
+        corrected: set[int] = set()  # a moderator's assignment stands
         for start in range(0, len(post_ids), CHUNK):
-            query = select(Answer.post_id, Answer.question_number).where(
+            query = select(Answer.post_id, Answer.question_number, Answer.method).where(
                 col(Answer.post_id).in_(post_ids[start : start + CHUNK])
             )
-            known.update((int(p), int(q)) for p, q in s.exec(query))
+            for post_id, number, method in s.exec(query):
+                known.add((int(post_id), int(number)))
+                if method == "moderator":
+                    corrected.add(int(post_id))
         for answer in answers:
-            if (answer.post_id, answer.question_number) not in known:
-                known.add((answer.post_id, answer.question_number))
+            key = (answer.post_id, answer.question_number)
+            if answer.post_id not in corrected and key not in known:
+                known.add(key)
                 s.add(_answer_row(occurrence_id, answer))
 
     def answers(self, occurrence_id: int) -> list[Assignment]:

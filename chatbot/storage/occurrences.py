@@ -138,6 +138,14 @@ class OccurrenceStore(StoreBase):
         """A moderator skipped this date: it is not hosted."""
         self._set(occurrence_id, state=OccurrenceState.SKIPPED)
 
+    def mark_imported(
+        self, occurrence_id: int, *, started_at: datetime, ended_at: datetime
+    ) -> None:
+        """A chat the bot did not host, read from X: kept, never hosted or published."""
+        self._set(
+            occurrence_id, state=OccurrenceState.IMPORTED, started_at=started_at, ended_at=ended_at
+        )
+
     def set_recap_state(self, occurrence_id: int, state: RecapState) -> None:
         """Move an occurrence's recap along (draft, awaiting approval, approved, published)."""
         self._set(occurrence_id, recap_state=state)

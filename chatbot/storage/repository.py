@@ -10,6 +10,7 @@ one mixin per concern:
 - ``chatbot.storage.usage``: what each occurrence cost on X, and the reads X billed;
 - ``chatbot.storage.botposts``: the bot's own posts, intended then sent;
 - ``chatbot.storage.collected``: collected posts, answers, participants, metrics;
+- ``chatbot.storage.corrections``: moderators' corrections of answers;
 - ``chatbot.storage.chat_records``: an occurrence read back for its recap;
 - ``chatbot.storage.moderation``: hidden users, schedule overrides, the audit trail;
 - ``chatbot.storage.discord_threads``: the Discord threads opened for each occurrence.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from chatbot.storage.botposts import BotPostStore
 from chatbot.storage.chat_records import ChatRecordStore
 from chatbot.storage.collected import CollectedStore
+from chatbot.storage.corrections import CorrectionStore
 from chatbot.storage.discord_threads import DiscordThreadStore
 from chatbot.storage.moderation import ModerationStore
 from chatbot.storage.occurrences import OccurrenceStore
@@ -32,6 +34,7 @@ class Repository(
     OccurrenceStore,
     BotPostStore,
     CollectedStore,
+    CorrectionStore,
     ChatRecordStore,
     UsageStore,
     ModerationStore,

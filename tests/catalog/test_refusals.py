@@ -112,3 +112,25 @@ def test_recap_discord_channel_id_is_an_unknown_key(tmp_path: Path) -> None:
     problems = problems_in(chat_folder(tmp_path, {"test.toml": old}, {"set.toml": QUESTIONS}))
     assert len(problems) == 1
     assert problems[0].startswith("test.toml:13: unknown key 'discord_channel_id' [recap]")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("1", "1"), ("26", "26"), ("true", "True"), ('"8"', "'8'")]
+)
+def test_a_recap_thread_length_outside_2_to_25_is_refused(
+    tmp_path: Path, value: str, shown: str
+) -> None:
+    schedule = SCHEDULE + f"\n[recap]\nmax_thread_posts = {value}\n"
+    problems = problems_in(chat_folder(tmp_path, {"test.toml": schedule}, {"set.toml": QUESTIONS}))
+    assert problems == [
+        f"test.toml:13: 'max_thread_posts' must be a whole number from 2 to 25, got {shown}"
+    ]
+
+
+def test_a_recap_thread_length_is_read_from_the_schedule(tmp_path: Path) -> None:
+    schedule = SCHEDULE + "\n[recap]\nmax_thread_posts = 5\n"
+    catalog = load_catalog(chat_folder(tmp_path, {"test.toml": schedule}, {"set.toml": QUESTIONS}))
+    assert catalog.problems == []
+    assert catalog.chats["test"].recap.max_thread_posts == 5
+    shipped = load_catalog(Path(__file__).resolve().parents[2]).chats["smbchat"]
+    assert shipped.recap.max_thread_posts == 8

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import zstandard
 from aiohttp import WSMsgType, web
 
 from tests.discord_adapter import fake_payloads as p
@@ -48,20 +50,44 @@ class Recorded:
     at: float = field(default_factory=time.monotonic)
 
 
+class _ZlibStream:
+    """Discord's ``zlib-stream``: one deflate context per connection, each message flushed."""
+
+    def __init__(self) -> None:
+        self._deflate = zlib.compressobj()
+
+    def compress(self, data: bytes) -> bytes:
+        return self._deflate.compress(data) + self._deflate.flush(zlib.Z_SYNC_FLUSH)
+
+
+class _ZstdStream:
+    """Discord's ``zstd-stream``: one zstd stream per connection, each message a flushed block."""
+
+    def __init__(self) -> None:
+        self._stream = zstandard.ZstdCompressor().compressobj()
+
+    def compress(self, data: bytes) -> bytes:
+        return self._stream.compress(data) + self._stream.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+
+
+_STREAMS: dict[str, Callable[[], _ZlibStream | _ZstdStream]] = {
+    "zlib-stream": _ZlibStream,
+    "zstd-stream": _ZstdStream,
+}
+
+
 @dataclass
 class _Connection:
-    """One gateway websocket, compressing as the client asked."""
+    """One gateway websocket, compressing as the client asked (``compress`` query)."""
 
     ws: web.WebSocketResponse
-    compress: bool
+    compression: _ZlibStream | _ZstdStream | None
     sequence: int = 0
-    deflate: Any = field(default_factory=zlib.compressobj)
 
     async def send(self, payload: dict[str, Any]) -> None:
         text = json.dumps(payload)
-        if self.compress:
-            data = self.deflate.compress(text.encode()) + self.deflate.flush(zlib.Z_SYNC_FLUSH)
-            await self.ws.send_bytes(data)
+        if self.compression is not None:
+            await self.ws.send_bytes(self.compression.compress(text.encode()))
         else:
             await self.ws.send_str(text)
 
@@ -137,7 +163,8 @@ class FakeDiscord(InteractionsMixin):
         self.gateway_queries.append(dict(request.query))
         ws = web.WebSocketResponse(timeout=0.5)  # close handshake: do not linger on stop()
         await ws.prepare(request)
-        connection = _Connection(ws, compress=request.query.get("compress") == "zlib-stream")
+        stream = _STREAMS.get(request.query.get("compress", ""))
+        connection = _Connection(ws, stream() if stream else None)
         self._connections.append(connection)
         try:
             await connection.send({"op": 10, "d": {"heartbeat_interval": 41250}})

@@ -82,6 +82,23 @@ class InteractionsMixin:
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._interact(3, data, who=who, message=message)
 
+    async def choose(
+        self, custom_id: str, values: list[str], *, message: dict[str, Any], who: str = "moderator"
+    ) -> str:
+        """Choose ``values`` in the menu ``custom_id`` on ``message``."""
+        data = {"custom_id": custom_id, "component_type": 3, "values": values}
+        return await self._interact(3, data, who=who, message=message)
+
+    async def submit(
+        self, custom_id: str, fields: dict[str, str], *, who: str = "moderator"
+    ) -> str:
+        """Submit the form ``custom_id`` with ``fields`` (field custom_id: what was typed)."""
+        rows = [
+            {"type": 1, "components": [{"type": 4, "custom_id": name, "value": value}]}
+            for name, value in fields.items()
+        ]
+        return await self._interact(5, {"custom_id": custom_id, "components": rows}, who=who)
+
     async def answers_for(self, token: str, *, count: int = 1, within: float = 5.0) -> list[Answer]:
         """Wait until the bot has answered interaction ``token`` ``count`` times."""
         async with asyncio.timeout(within), self._answered:

@@ -96,6 +96,9 @@ class FakeControl:
     async def unhide(self, handle: str, slug: str | None = None) -> ControlResult:
         return await self._result("unhide", handle, slug)
 
+    async def assign(self, post: str, question: str) -> ControlResult:
+        return await self._result("assign", post, question)
+
     async def recap_preview(self, slug: str) -> RecapPreview | ControlResult:
         self.calls.append(("recap_preview", (slug,)))
         posts = [f"Recap post {n}: " + "words " * 60 for n in range(1, 9)]
@@ -105,6 +108,12 @@ class FakeControl:
 
     async def recap_publish(self, slug: str) -> ControlResult:
         return await self._result("recap_publish", slug)
+
+    async def recap_series(self, slug: str) -> ControlResult:
+        self.calls.append(("recap_series", (slug,)))
+        lines = [f"#AIWeekly ({slug}): 3 weeks, *42* people in all, $1.20 on X."]
+        lines += ["2026-11-05: 20 people (8 new, 12 back, 60% of the week before), @everyone"]
+        return ControlResult(True, "\n".join(lines))
 
     async def schedule_list(self) -> list[UpcomingChat]:
         self.calls.append(("schedule_list", ()))

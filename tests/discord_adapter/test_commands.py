@@ -106,6 +106,26 @@ async def test_extend_and_hide_pass_their_arguments(
     assert control.called("hide") == [("spammer", None)]
 
 
+async def test_assign_passes_the_post_and_question_for_moderators_only(
+    bot: ModeratorBot, fake_discord: FakeDiscord, control: FakeControl, audit: FakeAudit
+) -> None:
+    url = "https://x.com/ann/status/1987654321987654321"
+    refused = await fake_discord.invoke("chat assign", who="viewer", post=url, question="2")
+    [refusal] = await fake_discord.answers_for(refused)
+    token = await fake_discord.invoke("chat assign", post=url, question="none")
+    [done] = await fake_discord.answers_for(token)
+
+    assert refusal.ephemeral
+    assert refusal.data["content"] == "You need the Moderator role to run /chat assign."
+    assert control.called("assign") == [(url, "none")]
+    assert not done.ephemeral
+    await _eventually_audited(audit, count=2)
+    assert [(e["command"], e["arguments"], e["allowed"]) for e in audit.entries] == [
+        ("/chat assign", f"post={url} question=2", False),
+        ("/chat assign", f"post={url} question=none", True),
+    ]
+
+
 async def test_status_is_open_to_everyone_and_private(
     bot: ModeratorBot, fake_discord: FakeDiscord
 ) -> None:
@@ -147,6 +167,29 @@ async def test_long_recap_preview_is_split_into_private_messages(
     assert "**1/8**" in joined and "**8/8**" in joined
 
 
+async def test_recap_series_shows_the_weeks_privately_to_moderators_only(
+    bot: ModeratorBot, fake_discord: FakeDiscord, control: FakeControl, audit: FakeAudit
+) -> None:
+    refused = await fake_discord.invoke("recap series", who="viewer", chat="ai-weekly")
+    [refusal] = await fake_discord.answers_for(refused)
+    assert refusal.ephemeral and control.called("recap_series") == []
+
+    token = await fake_discord.invoke("recap series", chat="ai-weekly")
+    [answer] = await fake_discord.answers_for(token)
+    assert control.called("recap_series") == [("ai-weekly",)]
+    assert answer.ephemeral
+    content = answer.data["content"]
+    assert "3 weeks, \\*42\\* people" in content  # participants' text: never Markdown
+    assert "@everyone" not in content and answer.data["allowed_mentions"] == NOTHING_ALLOWED
+    from tests.discord_adapter.conftest import eventually
+
+    await eventually(lambda: len(audit.entries) == 2)
+    assert [(e["command"], e["allowed"]) for e in audit.entries] == [
+        ("/recap series", False),
+        ("/recap series", True),
+    ]
+
+
 async def test_slow_command_is_deferred_then_answered(
     bot: ModeratorBot,
     fake_discord: FakeDiscord,
@@ -162,7 +205,7 @@ async def test_slow_command_is_deferred_then_answered(
     assert answers[1].data["content"].startswith("pause done")
 
 
-async def _eventually_audited(audit: FakeAudit) -> None:
+async def _eventually_audited(audit: FakeAudit, count: int = 1) -> None:
     from tests.discord_adapter.conftest import eventually
 
-    await eventually(lambda: audit.entries)
+    await eventually(lambda: len(audit.entries) >= count)

@@ -1,4 +1,4 @@
-"""The live feed: threads per question, batched and sanitised answers, the Hide button."""
+"""The live feed: threads per question, batched and sanitised answers, its buttons and menu."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ async def test_hide_button_hides_the_author_once_and_is_audited(
     await bot.channel.mirror_answers(occurrence_id=7, answers=[answer(2, "troll", "spam")])
     await eventually(lambda: "troll" in contents(fake_discord.posts(threads["Q2"])))
     [post] = [r for r in fake_discord.posts(threads["Q2"]) if "troll" in r.body["content"]]
-    [row] = post.body["components"]
+    row, _menu = post.body["components"]
     [button] = row["components"]
     assert (button["label"], button["custom_id"]) == ("Hide @troll", "chatbot:hide:troll")
     message = p.message(threads["Q2"], post.body, author=p.BOT_USER)
@@ -142,4 +142,59 @@ async def test_hide_button_hides_the_author_once_and_is_audited(
     assert [(e["command"], e["arguments"], e["allowed"]) for e in audit.entries] == [
         ("Hide author button", "handle=troll", False),
         ("Hide author button", "handle=troll", True),
+    ]
+
+
+async def test_the_move_menu_lists_each_post_and_opens_the_form_for_moderators_only(
+    bot: ModeratorBot, fake_discord: FakeDiscord, control: FakeControl, audit: FakeAudit
+) -> None:
+    threads = await start_chat(bot, fake_discord)
+    mirrored = [
+        answer(1, "ann", "A1: reels\nwork **best**", post_id=11),
+        answer(1, "bob", "A1: " + "very " * 30 + "long", post_id=12),
+    ]
+    await bot.channel.mirror_answers(occurrence_id=7, answers=mirrored)
+    await eventually(lambda: "bob" in contents(fake_discord.posts(threads["Q1"])))
+    [post] = [r for r in fake_discord.posts(threads["Q1"]) if "bob" in r.body["content"]]
+    _buttons, row = post.body["components"]
+    [menu] = row["components"]
+    assert (menu["type"], menu["custom_id"]) == (3, "chatbot:move")
+    labels = [(option["label"], option["value"]) for option in menu["options"]]
+    assert labels[0] == ("@ann: A1: reels work **best**", "11")  # a menu shows no Markdown
+    assert labels[1][1] == "12" and len(labels[1][0]) == 100 and labels[1][0].endswith("…")
+    message = p.message(threads["Q1"], post.body, author=p.BOT_USER)
+
+    refused = await fake_discord.choose("chatbot:move", ["12"], message=message, who="viewer")
+    [refusal] = await fake_discord.answers_for(refused)
+    token = await fake_discord.choose("chatbot:move", ["12"], message=message)
+    [form] = await fake_discord.answers_for(token)
+
+    assert refusal.ephemeral
+    assert refusal.data["content"] == "You need the Moderator role to run Move answer menu."
+    assert form.body["type"] == 9  # MODAL
+    assert form.body["data"]["custom_id"] == "chatbot:assign:12"
+    assert control.called("assign") == []  # nothing moves until the form is sent
+    await eventually(lambda: len(audit.entries) == 1)
+    assert [(e["command"], e["arguments"], e["allowed"]) for e in audit.entries] == [
+        ("Move answer menu", "post=12", False)
+    ]
+
+
+async def test_a_sent_form_moves_the_post_even_when_another_process_showed_it(
+    bot: ModeratorBot, fake_discord: FakeDiscord, control: FakeControl, audit: FakeAudit
+) -> None:
+    """The form is routed by its custom_id: this bot never opened it (as after a restart)."""
+    refused = await fake_discord.submit("chatbot:assign:12", {"question": "2"}, who="viewer")
+    [refusal] = await fake_discord.answers_for(refused)
+    assert refusal.ephemeral and control.called("assign") == []
+
+    token = await fake_discord.submit("chatbot:assign:12", {"question": " none "})
+    [done] = await fake_discord.answers_for(token)
+
+    assert done.data["content"] == "assign done: ('12', ' none ')"
+    assert control.called("assign") == [("12", " none ")]
+    await eventually(lambda: len(audit.entries) == 2)
+    assert [(e["command"], e["arguments"], e["allowed"], e["actor_id"]) for e in audit.entries] == [
+        ("Move answer menu", "post=12 question=2", False, p.VIEWER_ID),
+        ("Move answer menu", "post=12 question= none ", True, p.MODERATOR_ID),
     ]

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chatbot.domain.answers import GENERAL, METHODS, AnswerAssigner, Assignment, settle
+from chatbot.domain.answers import (
+    GENERAL,
+    METHODS,
+    AnswerAssigner,
+    Assignment,
+    apply_correction,
+    settle,
+)
 from chatbot.domain.posts import XPost, XUser
 
 T0 = datetime(2026, 11, 24, 1, tzinfo=UTC)
@@ -97,7 +104,7 @@ def test_host_and_hidden_users_are_not_answers() -> None:
 
 
 def test_inheritance_survives_a_restart_through_known_answers() -> None:
-    assigner = _assigner(known={2001: [2]})
+    assigner = _assigner(known=[Assignment(2001, 2, "label", "A2")])
     assert _one(assigner, _post(2002, BOB, "yes!", reply_to=2001)) == (2, "inherited")
 
 
@@ -301,7 +308,14 @@ def test_assigning_again_lets_newer_knowledge_revise_a_guess() -> None:
 
 
 def test_methods_are_ordered_strongest_first() -> None:
-    assert METHODS == ("label", "reply_to_question", "inherited", "window", "general")
+    assert METHODS == (
+        "moderator",
+        "label",
+        "reply_to_question",
+        "inherited",
+        "window",
+        "general",
+    )
 
 
 @given(st.text())
@@ -309,3 +323,94 @@ def test_any_text_gets_a_question_of_the_chat_or_none(text: str) -> None:
     found = _assigner().assign([_post(2500, ANN, text)])
     assert [a.post_id for a in found] and all(0 <= a.question_number <= 5 for a in found)
     assert all(a.method in METHODS for a in found)
+
+
+# -- a moderator's correction ----------------------------------------------------------
+
+
+def test_nothing_found_later_overrides_a_moderators_correction() -> None:
+    corrected = [Assignment(1500, 2, "moderator")]
+    for later in (
+        Assignment(1500, 1, "label", "A1"),
+        Assignment(1500, 1, "reply_to_question"),
+        Assignment(1500, 1, "inherited"),
+        Assignment(1500, 1, "window"),
+        Assignment(1500, GENERAL, "general"),
+    ):
+        assert settle(corrected, [later]) == corrected
+    newer = [Assignment(1500, GENERAL, "moderator")]
+    assert settle(corrected, newer) == newer
+    assert settle([Assignment(1500, 1, "label", "A1")], corrected) == corrected
+
+
+def test_a_corrected_post_assigned_again_keeps_the_correction() -> None:
+    assigner = _assigner()
+    answer = _post(1500, ANN, "A1: word of mouth")
+    assert _one(assigner, answer) == (1, "label")
+    assigner.correct(Assignment(1500, 2, "moderator"))
+    assert _one(assigner, answer) == (2, "moderator")
+
+
+def test_replies_that_took_the_posts_question_follow_the_correction() -> None:
+    """A reply, a reply to it, and every later reply move; a labelled reply keeps its own."""
+    assigner = _assigner()
+    posts = [
+        _post(1500, ANN, "A1: word of mouth"),
+        _post(1501, BOB, "Same here", reply_to=1500, reply_to_user=ANN),
+        _post(1502, ANN, "Thanks!", reply_to=1501, reply_to_user=BOB),
+        _post(1503, BOB, "A2: and reviews", reply_to=1500, reply_to_user=ANN),
+    ]
+    assigner.assign(posts)
+
+    done = assigner.correct(Assignment(1500, 3, "moderator"))
+
+    assert done.was == (1,) and done.followers == 2
+    assert _by_post(done.after) == {
+        1500: [(3, "moderator")],
+        1501: [(3, "inherited")],
+        1502: [(3, "inherited")],
+    }
+    later = _post(1504, ANN, "Indeed", reply_to=1502, reply_to_user=ANN)
+    assert _one(assigner, later) == (3, "inherited")
+    assert _one(assigner, posts[3]) == (2, "label")
+
+
+def test_a_post_marked_not_an_answer_takes_its_inherited_replies_out_too() -> None:
+    stored = [
+        Assignment(1500, 1, "label", "A1", None),
+        Assignment(1501, 1, "inherited", None, 1500),
+        Assignment(1600, 1, "window", None, None),
+    ]
+    done = apply_correction(stored, Assignment(1500, GENERAL, "moderator"))
+    assert done.was == (1,)
+    assert list(done.after) == [
+        Assignment(1500, GENERAL, "moderator"),
+        Assignment(1501, GENERAL, "inherited", None, 1500),
+    ]
+    assert list(done.before) == stored[:2]
+
+
+def test_replies_under_a_post_taken_out_come_back_with_it() -> None:
+    assigner = _assigner()
+    answer, reply = _post(1500, ANN, "A1: word of mouth"), _post(1501, BOB, "Nice", reply_to=1500)
+    assigner.assign([answer, reply])
+    assigner.correct(Assignment(1500, GENERAL, "moderator"))
+    later = _post(1502, BOB, "Indeed", reply_to=1500)
+    assert _one(assigner, later) == (GENERAL, "inherited")
+    assert _one(assigner, _post(1503, ANN, "Hi all, happy Tuesday!")) == (GENERAL, "general")
+    assert _one(assigner, _post(1504, BOB, "Hi!", reply_to=1503)) == (GENERAL, "general")
+
+    done = assigner.correct(Assignment(1500, 2, "moderator"))
+
+    assert sorted(a.post_id for a in done.after[1:]) == [1501, 1502]
+    assert {a.question_number for a in done.after} == {2}
+
+
+def test_a_restarted_assigner_keeps_stored_corrections() -> None:
+    """An assigner built from the database, as after a restart, sees the correction."""
+    stored = [Assignment(1500, 2, "moderator"), Assignment(1501, 2, "inherited", None, 1500)]
+    assigner = _assigner(known=stored)
+    assert _one(assigner, _post(1500, ANN, "A1: word of mouth")) == (2, "moderator")
+    assert _one(assigner, _post(1502, BOB, "+1", reply_to=1501)) == (2, "inherited")
+    done = assigner.correct(Assignment(1500, 1, "moderator"))
+    assert done.was == (2,) and [a.post_id for a in done.after] == [1500, 1501, 1502]

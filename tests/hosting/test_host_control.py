@@ -231,3 +231,47 @@ async def test_recap_waits_for_approval_then_publishes_under_the_closing_post(
     assert first_recap["referenced_tweets"][0]["id"] == str(closing.x_post_id)
     again = await control.recap_publish("smbchat")
     assert not again.ok and "already" in again.message
+
+
+async def test_recap_series_reads_the_weeks_from_the_database_and_writes_the_report(
+    rig: Rig, control: HostControl
+) -> None:
+    before = await control.recap_series("smbchat")
+    assert not before.ok and "no finished or imported chat" in before.message
+    runner = await open_at_t0(rig)
+    rig.emulator.add_post("real_fan", "A1: we answer every DM within the hour #SMBchat")
+    await run_until(rig, runner, T0 + timedelta(minutes=10))
+    await control.end()
+    await run_until(rig, runner, T0 + timedelta(minutes=26))
+    searches = rig.emulator.request_counts().get("GET /2/tweets/search/recent", 0)
+
+    result = await control.recap_series("smbchat")
+    assert result.ok, result.message
+    assert "#SMBchat (smbchat): 1 week from" in result.message
+    assert ": 1 person (1 new, 0 back, – of the week before), 1 answer, $" in result.message
+    assert rig.emulator.request_counts().get("GET /2/tweets/search/recent", 0) == searches
+    assert (control.recaps.out_dir / "smbchat" / "series" / "series.html").is_file()
+    assert not (await control.recap_series("nope")).ok
+
+
+async def test_a_date_imported_by_transcript_is_never_hosted_recapped_or_published(
+    rig: Rig, control: HostControl
+) -> None:
+    assert rig.host is not None
+    chat = rig.catalog.chats["smbchat"]
+    occurrence = rig.store.get_or_create_occurrence(
+        chat_slug="smbchat",
+        local_date="2026-11-24",
+        hashtag="#SMBchat",
+        question_set=chat.question_set,
+        scheduled_start=T0,
+    )
+    rig.store.mark_imported(occurrence.id, started_at=T0, ended_at=T0 + timedelta(minutes=60))
+    await rig.clock.advance(T0 + timedelta(minutes=30) - rig.clock.now())
+    assert await rig.host.open_chat(chat, T0) is None  # not joined late, as a live chat is
+    assert not (await control.start_now("smbchat")).ok
+    await control.recaps.resume_pending()
+    await control.recaps.wait_idle()
+    assert not (await control.recap_publish("smbchat")).ok
+    assert bot_texts(rig) == []
+    assert rig.store.get_occurrence(occurrence.id).state == "imported"

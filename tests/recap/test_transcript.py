@@ -9,6 +9,7 @@ from pathlib import Path
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.recap.transcript import build_transcript_from_x
 from chatbot.x.client import TweepyXClient
+from tests.recap.pages import section_rows
 
 
 def seed(emulator: XEmulator) -> dict[str, int]:
@@ -50,8 +51,10 @@ async def test_transcript_finds_questions_assigns_answers_and_nests_replies(
         x, "#SMBchat", start, start + timedelta(minutes=60), tmp_path, timezone="America/New_York"
     )
     assert emulator.request_counts()["GET /2/tweets/search/recent"] == 1
-    assert recap.stats.answers_per_question == {1: 3, 2: 1}
+    assert recap.stats.answers_per_question == {1: 2, 2: 1}  # alice's A1, bob's reply to Q1
+    assert recap.stats.replies_per_question == {1: 1, 2: 0}  # carol, under alice's A1
     assert recap.stats.participants == 4  # alice, bob, carol, mallory
+    assert recap.posts[0].startswith("Thanks for joining #SMBchat!\n")  # not "…: #SMBchat …"
     assert recap.occurrence_id is None
     assert recap.files.directory.parent.name == "smbchat"
 
@@ -62,8 +65,9 @@ async def test_transcript_finds_questions_assigns_answers_and_nests_replies(
     assert rows[ids["fake_q"]]["question"] == "0"
 
     page = recap.files.html.read_text(encoding="utf-8")
-    answer, reply = page.index(f'id="p{ids["a1"]}"'), page.index(f'id="p{ids["carol"]}"')
-    assert answer < page.index('<ul class="posts">', answer) < reply  # nested under the answer
+    shown = [(row[0], row[5]) for row in section_rows(page)[1]]  # (id, depth)
+    answer = shown.index((str(ids["a1"]), 0))
+    assert shown[answer + 1] == (str(ids["carol"]), 1)  # nested under the answer
     assert "Q1: How do you find customers?" in page
     assert "&lt;b&gt;really&lt;/b&gt;" in page
 
@@ -78,5 +82,6 @@ async def test_transcript_uses_the_named_host(
     )
     # With mallory as host, only Q9 is a question and the real host is a participant.
     assert recap.stats.answers_per_question[9] == 0
-    assert {c.username for c in recap.stats.top_contributors} >= {"SMBchatHost", "alice"}
+    assert recap.stats.participants == 4  # the real host is one: alice, bob, carol, SMBchatHost
+    assert {c.username for c in recap.stats.top_contributors} == {"alice", "bob"}
     assert "mallory" not in recap.files.csv.read_text(encoding="utf-8")

@@ -1,0 +1,3 @@
+"""The emulator's tests use the adapter tests' emulator and raw XRPC fixtures."""
+
+from tests.bluesky.conftest import emulator, xrpc  # noqa: F401
