@@ -21,22 +21,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
 from _chaos import LIMITS, WINDOW_END, Result, Run, random_kills
 from _rig import cpu_model, table
 from aiohttp import web
 
-PG_ADMIN = os.environ.get("CHATBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+from tests.dbfixtures import new_pg_database
+
 SEARCH, POSTS = LIMITS
 
 
@@ -181,18 +179,13 @@ EVERYTHING = "all at once (short)"
 
 @contextmanager
 def database_url(kind: str, folder: Path) -> Iterator[str]:
-    """A fresh database of ``kind``, dropped afterwards."""
+    """A fresh database of ``kind``, dropped afterwards (PostgreSQL: the tests' server,
+    ``CHATBOT_TEST_PG``)."""
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'chaos.db'}"
         return
-    name = f"chaos_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with new_pg_database("chaos") as url:
+        yield url
 
 
 async def run_one(

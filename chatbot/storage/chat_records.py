@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 
 from chatbot.domain.answers import question_number_of_host_post
 from chatbot.domain.occurrence import OccurrenceState, PostState
-from chatbot.domain.posts import Metrics
 from chatbot.recap.model import INFERRED, NOT_ANSWERS, ChatPost, Person, StoredChat, StoredWeek
 from chatbot.storage import tables
 from chatbot.storage.base import CHUNK, StoreBase
+from chatbot.storage.collected import stored_metrics
 from chatbot.storage.usage import usage_value
 
 SERIES_STATES = (OccurrenceState.ENDED, OccurrenceState.IMPORTED)
@@ -147,13 +147,7 @@ def _chat_post(row: tables.CollectedPost, answers: list[tables.Answer]) -> ChatP
         questions=tuple(a.question_number for a in numbered),
         labels=tuple(a.label for a in numbered if a.label),
         method=numbered[0].method if numbered else "general",
-        metrics=Metrics(
-            like_count=row.like_count,
-            reply_count=row.reply_count,
-            retweet_count=row.retweet_count,
-            quote_count=row.quote_count,
-            impression_count=row.impression_count,
-        ),
+        metrics=stored_metrics(row),
     )
 
 

@@ -139,7 +139,7 @@ class CollectedStore(StoreBase):
             query = select(CollectedPost).where(CollectedPost.occurrence_id == occurrence_id)
             if since_id is not None:
                 query = query.where(col(CollectedPost.id) > since_id)
-            return [_x_post(row) for row in s.exec(query.order_by(col(CollectedPost.id)))]
+            return [stored_post(row) for row in s.exec(query.order_by(col(CollectedPost.id)))]
 
     def count_collected(self, occurrence_id: int) -> tuple[int, int]:
         """Return (posts, distinct authors) collected for an occurrence."""
@@ -255,7 +255,8 @@ def _collected_row(
     )
 
 
-def _x_post(row: CollectedPost) -> XPost:
+def stored_post(row: CollectedPost) -> XPost:
+    """A stored post as the domain knows posts."""
     return XPost(
         id=row.id,
         author=XUser(row.author_id, row.author_username, row.author_name),
@@ -265,13 +266,18 @@ def _x_post(row: CollectedPost) -> XPost:
         in_reply_to_post_id=row.in_reply_to_post_id,
         in_reply_to_user_id=row.in_reply_to_user_id,
         quoted_post_id=row.quoted_post_id,
-        metrics=Metrics(
-            like_count=row.like_count,
-            reply_count=row.reply_count,
-            retweet_count=row.retweet_count,
-            quote_count=row.quote_count,
-            impression_count=row.impression_count,
-        ),
+        metrics=stored_metrics(row),
+    )
+
+
+def stored_metrics(row: CollectedPost) -> Metrics:
+    """A stored post's public metrics, as last read from X."""
+    return Metrics(
+        like_count=row.like_count,
+        reply_count=row.reply_count,
+        retweet_count=row.retweet_count,
+        quote_count=row.quote_count,
+        impression_count=row.impression_count,
     )
 
 
