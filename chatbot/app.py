@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.discord_adapter import ModeratorBot
+from chatbot.domain.network import Network
 from chatbot.domain.posts import XUser
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.host import Host
@@ -72,6 +73,13 @@ def load_chats(settings: Settings) -> Catalog:
     catalog = load_catalog(settings.chat_dir)
     for problem in catalog.problems:
         log.error("%s (run `chatbot check` for every problem)", problem)
+    for chat in list(catalog.chats.values()):
+        # Until the runner posts on Bluesky and Mastodon, a chat there is not hosted at all
+        # rather than hosted on X alone without a word.
+        others = [str(n) for n in chat.networks if n is not Network.X]
+        if others:
+            log.error("%s: hosting on %s is not supported yet; chat not hosted", chat.slug, others)
+            del catalog.chats[chat.slug]
     if not catalog.enabled_chats():
         log.warning("No valid enabled chat in %s: nothing to host", settings.chat_dir.resolve())
     return catalog

@@ -16,8 +16,9 @@ from pydantic import SecretStr, ValidationError
 
 from chatbot import __version__, app
 from chatbot.app import SetupError
-from chatbot.catalog import EXAMPLE, Catalog, has_chat_files, load_catalog
+from chatbot.catalog import EXAMPLE, Catalog, NetworkSetup, has_chat_files, load_catalog
 from chatbot.catalog.checks import display_path
+from chatbot.domain.network import Network
 from chatbot.domain.recurrence import next_occurrences
 from chatbot.logs import configure_logging
 from chatbot.settings import Settings, load_settings
@@ -93,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     transcript.set_defaults(handler=cmd_transcript)
 
     doctor = commands.add_parser(
-        "doctor", help="check the X credentials, the host account, rate limits and costs"
+        "doctor", help="check each network's credentials and host account, rate limits and costs"
     )
     doctor.add_argument(
         "--posts", type=int, default=450, help="participant posts a chat gets, for the cost"
@@ -220,9 +221,11 @@ async def _serve(server: Awaitable[None]) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate chat files; print each problem with file and line, then upcoming chats."""
-    folder = args.folder or _settings(args).chat_dir
-    catalog = load_catalog(folder)
+    """Validate chat files, and the credentials of each network a chat names, from the
+    settings; print each problem with file and line, then upcoming chats."""
+    settings = _settings(args)
+    missing = {network: settings.missing_credentials(network) for network in Network}
+    catalog = load_catalog(args.folder or settings.chat_dir, NetworkSetup(missing=missing))
     for problem in catalog.problems:
         print(problem)
     print_chats(catalog)
@@ -241,9 +244,10 @@ def print_chats(catalog: Catalog, now: datetime | None = None) -> None:
         qset = catalog.question_set_of(chat)
         state = "" if chat.enabled else " (disabled)"
         where = display_path(chat.path) if chat.path else chat.slug
+        on = f", on {', '.join(chat.networks)}" if chat.networks != (Network.X,) else ""
         print(
             f"{where}: {chat.slug} {chat.hashtag}{state}, {chat.recurrence.describe()} "
-            f"{chat.timezone}, {len(qset.questions)} questions, {chat.duration_minutes} min"
+            f"{chat.timezone}, {len(qset.questions)} questions, {chat.duration_minutes} min{on}"
         )
         for start in next_occurrences(chat, now, 3):
             local = start.astimezone(ZoneInfo(chat.timezone))
@@ -308,9 +312,10 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    """Check with a few cheap calls that X will take the next chat."""
+    """Check with a few cheap calls that each network will take the next chat."""
     from chatbot.doctor import doctor_command
 
     settings = _settings(args)
-    logging.getLogger("chatbot.x").setLevel(logging.CRITICAL)  # the findings say it all
+    for adapter in ("chatbot.x", "chatbot.bluesky", "chatbot.mastodon"):
+        logging.getLogger(adapter).setLevel(logging.CRITICAL)  # the findings say it all
     return _guarded(lambda: doctor_command(settings, participant_posts=args.posts))

@@ -6,14 +6,26 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from chatbot.domain.cost import Prices
+from chatbot.domain.network import Network
 
 _PASSWORD = re.compile(r"://[^/@:]*:([^@/]+)@")
+# The settings each network's credentials need (their field names).
+CREDENTIALS = {
+    Network.X: ("x_api_key", "x_api_secret", "x_access_token", "x_access_token_secret"),
+    Network.BLUESKY: ("bluesky_handle", "bluesky_app_password"),
+    Network.MASTODON: ("mastodon_base_url", "mastodon_access_token"),
+}
+SCHEMES = {
+    "bluesky_service": ("http://", "https://"),
+    "bluesky_jetstream": ("ws://", "wss://"),
+    "mastodon_base_url": ("http://", "https://"),
+}
 
 
 class Settings(BaseSettings):
@@ -38,6 +50,18 @@ class Settings(BaseSettings):
     x_price_post_created: Decimal = Field(default=Decimal("0.015"), alias="X_PRICE_POST_CREATED")
     x_price_post_with_url: Decimal = Field(default=Decimal("0.20"), alias="X_PRICE_POST_WITH_URL")
 
+    # Bluesky: the host account, logged in with an app password (chats that name bluesky).
+    bluesky_handle: str | None = Field(default=None, alias="BLUESKY_HANDLE")
+    bluesky_app_password: SecretStr | None = Field(default=None, alias="BLUESKY_APP_PASSWORD")
+    bluesky_service: str = Field(default="https://bsky.social", alias="BLUESKY_SERVICE")
+    bluesky_jetstream: str = Field(
+        default="wss://jetstream2.us-east.bsky.network/subscribe", alias="BLUESKY_JETSTREAM"
+    )
+
+    # Mastodon: the host account on its instance (chats that name mastodon).
+    mastodon_base_url: str | None = Field(default=None, alias="MASTODON_BASE_URL")
+    mastodon_access_token: SecretStr | None = Field(default=None, alias="MASTODON_ACCESS_TOKEN")
+
     # Discord: the moderators' control plane (optional).
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
     discord_guild_id: int | None = Field(default=None, alias="DISCORD_GUILD_ID")
@@ -61,6 +85,14 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError(f"unknown log level '{value}'")
         return level
+
+    @field_validator(*SCHEMES)
+    @classmethod
+    def _address(cls, value: str | None, info: ValidationInfo) -> str | None:
+        schemes = SCHEMES[str(info.field_name)]
+        if value is not None and not value.startswith(schemes):
+            raise ValueError(f"'{value}' must start with {' or '.join(schemes)}")
+        return value.rstrip("/") if value else value
 
     @property
     def database(self) -> str:
@@ -96,6 +128,8 @@ class Settings(BaseSettings):
                 self.x_access_token,
                 self.x_access_token_secret,
                 self.x_bearer_token,
+                self.bluesky_app_password,
+                self.mastodon_access_token,
                 self.discord_token,
             )
             if secret is not None and secret.get_secret_value()
@@ -108,9 +142,12 @@ class Settings(BaseSettings):
     @property
     def has_x_credentials(self) -> bool:
         """True when the four OAuth 1.0a values are all set."""
-        return all(
-            (self.x_api_key, self.x_api_secret, self.x_access_token, self.x_access_token_secret)
-        )
+        return not self.missing_credentials(Network.X)
+
+    def missing_credentials(self, network: Network) -> list[str]:
+        """The settings ``network``'s credentials need that are not set, by their names."""
+        fields = Settings.model_fields
+        return [str(fields[name].alias) for name in CREDENTIALS[network] if not getattr(self, name)]
 
 
 def _password(url: str) -> str | None:

@@ -105,8 +105,8 @@ async def test_another_account_than_the_schedules_host_fails(
     status, text = await doctor(settings)
     assert status == 1
     assert (
-        "FAIL  host: schedules/smbchat.toml says host = @SMBchatHost, but the credentials are "
-        "@OtherBrand's: the chat would be posted from @OtherBrand"
+        "FAIL  host: schedules/smbchat.toml names @SMBchatHost as its X host, but the "
+        "credentials are @OtherBrand's: the chat would be posted from @OtherBrand"
     ) in text
 
 

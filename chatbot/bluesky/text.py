@@ -2,9 +2,9 @@
 
 A post's ``text`` may hold at most 300 graphemes and 3000 UTF-8 bytes (the lexicon of
 ``app.bsky.feed.post``). The PDS counts graphemes with ``Intl.Segmenter``: Unicode
-extended grapheme clusters (UAX #29), which the ``regex`` module's ``\\X`` matches, so
-a family emoji or a flag counts one. Facets (links, hashtags, mentions) point into the
-text by UTF-8 byte ranges, never by character index.
+extended grapheme clusters (UAX #29), which ``chatbot.render.graphemes`` counts for every
+network, so a family emoji or a flag counts one. Facets (links, hashtags, mentions) point
+into the text by UTF-8 byte ranges, never by character index.
 """
 
 from __future__ import annotations
@@ -16,18 +16,13 @@ import regex
 from atproto_client import models
 from atproto_client.utils import facet_detection
 
-from chatbot.domain.network import LengthRule
+from chatbot.render.graphemes import grapheme_length
+from chatbot.render.length import BLUESKY_RULE
 
-MAX_GRAPHEMES = 300
+LENGTH_RULE = BLUESKY_RULE
+MAX_GRAPHEMES = LENGTH_RULE.limit
 MAX_BYTES = 3000
-LENGTH_RULE = LengthRule(limit=MAX_GRAPHEMES, unit="graphemes")
-_GRAPHEME = regex.compile(r"\X")
 ResolveHandle = Callable[[str], Awaitable[str | None]]
-
-
-def grapheme_length(text: str) -> int:
-    """Count ``text`` as Bluesky does: extended grapheme clusters."""
-    return len(_GRAPHEME.findall(text))
 
 
 def utf8_length(text: str) -> int:

@@ -10,11 +10,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chatbot.catalog.checks import Problem
+from chatbot.catalog.networks import NetworkSetup
 from chatbot.catalog.questions import load_question_set
 from chatbot.catalog.schedules import SlugClaims, load_schedule, refuse_duplicate_slugs
 from chatbot.domain.chat import ChatSpec, QuestionSet
 
-__all__ = ["EXAMPLE", "Catalog", "Problem", "has_chat_files", "load_catalog", "load_files"]
+__all__ = [
+    "EXAMPLE",
+    "Catalog",
+    "NetworkSetup",
+    "Problem",
+    "has_chat_files",
+    "load_catalog",
+    "load_files",
+]
 
 # The example chat shipped inside the package, so `chatbot demo` runs in any folder.
 EXAMPLE = Path(__file__).resolve().parent.parent / "example"
@@ -37,9 +46,10 @@ class Catalog:
         return self.question_sets[chat.question_set]
 
 
-def load_catalog(folder: Path) -> Catalog:
-    """Load ``folder/schedules/*.toml`` and ``folder/questions/**/*.toml`` and validate all."""
-    return load_files(schedules=folder / "schedules", questions=folder / "questions")
+def load_catalog(folder: Path, setup: NetworkSetup | None = None) -> Catalog:
+    """Load ``folder/schedules/*.toml`` and ``folder/questions/**/*.toml`` and validate all
+    (against ``setup``: credentials and length rules of each network)."""
+    return load_files(schedules=folder / "schedules", questions=folder / "questions", setup=setup)
 
 
 def has_chat_files(folder: Path) -> bool:
@@ -47,9 +57,10 @@ def has_chat_files(folder: Path) -> bool:
     return any((folder / "schedules").glob("*.toml"))
 
 
-def load_files(*, schedules: Path, questions: Path) -> Catalog:
+def load_files(*, schedules: Path, questions: Path, setup: NetworkSetup | None = None) -> Catalog:
     """Load and validate chat files from explicit folders."""
     catalog = Catalog()
+    setup = setup or NetworkSetup()
     for folder, kind in ((schedules, "schedules"), (questions, "questions")):
         if not folder.is_dir():
             catalog.problems.append(Problem(folder, 1, f"{kind} folder not found"))
@@ -62,7 +73,12 @@ def load_files(*, schedules: Path, questions: Path) -> Catalog:
         claims: SlugClaims = {}
         chats = [
             load_schedule(
-                path, catalog.question_sets, claims, catalog.problems, questions_root=questions
+                path,
+                catalog.question_sets,
+                claims,
+                catalog.problems,
+                questions_root=questions,
+                setup=setup,
             )
             for path in sorted(schedules.glob("*.toml"))
         ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+
+from chatbot.domain.network import Network
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +69,12 @@ class RecapOptions:
 
 @dataclass(frozen=True, slots=True)
 class ChatSpec:
-    """One recurring chat from a schedule file."""
+    """One recurring chat from a schedule file, hosted on one or more networks."""
 
     slug: str
     title: str
     hashtag: str  # with '#'
-    host: str  # handle without '@'
+    host: str  # the X handle without '@' ("" when the chat is not on X)
     timezone: str  # IANA name
     recurrence: Recurrence
     question_set: str  # key of a QuestionSet
@@ -85,6 +88,14 @@ class ChatSpec:
     enabled: bool = True
     recap: RecapOptions = field(default_factory=RecapOptions)
     path: Path | None = None
+    networks: tuple[Network, ...] = (Network.X,)
+    # The host account on each network, as Author.handle writes it (no leading "@"):
+    # "SMBchatHost", "smbchat.bsky.social", "smbchat@mastodon.social". The X one is ``host``.
+    hosts: Mapping[Network, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if Network.X in self.networks and Network.X not in self.hosts:
+            object.__setattr__(self, "hosts", {Network.X: self.host, **self.hosts})
 
     @property
     def duration(self) -> timedelta:

@@ -12,6 +12,7 @@ from aiohttp import web
 from chatbot.bluesky.tid import new_rkey
 from chatbot.emulator.bluesky import jetstream
 from chatbot.emulator.bluesky.app_text import app_record
+from chatbot.emulator.bluesky.records import POST
 from chatbot.emulator.bluesky.state import State
 from chatbot.emulator.bluesky.store import Account, Store, StoredPost
 from chatbot.emulator.bluesky.views import post_view
@@ -50,7 +51,11 @@ class ControlMixin:
             raise KeyError(f"no post {reply_to} to reply to")
         moment = created_at or self.now()
         record = app_record(text, store, moment, facets=facets, tags=tags, parent=parent)
-        return store.create_post(account.did, new_rkey(moment), record).uri
+        # Simulated people post many at one instant: the app never reuses a key of its own.
+        rkey = new_rkey(moment)
+        while store.post_at(f"at://{account.did}/{POST}/{rkey}") is not None:
+            rkey = new_rkey(moment)
+        return store.create_post(account.did, rkey, record).uri
 
     def set_counts(self, uri: str, **counts: int) -> None:
         """Change a post's like, repost, reply or quote count."""

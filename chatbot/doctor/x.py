@@ -1,26 +1,25 @@
-"""``chatbot doctor``: learn before chat night, with three cheap calls, whether X will take it.
+"""The doctor's X checks: with three cheap calls, whether X will take the next chat.
 
 It asks X who the credentials belong to (``GET /2/users/me``: they work, and the
 ``x-access-level`` header says whether the token may post), checks that account against
-each enabled schedule's ``host``, runs one search that matches nothing to read the
+the X host of each enabled chat on X, runs one search that matches nothing to read the
 rate-limit room, and estimates what the next chat will cost at the ``X_PRICE_*`` prices.
 Nothing is posted and no post is read.
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from chatbot.app import SetupError, x_client
-from chatbot.catalog import Catalog, load_catalog
-from chatbot.catalog.checks import display_path
+from chatbot.catalog import Catalog
+from chatbot.doctor.findings import Finding, fail, host_findings, ok
 from chatbot.domain.chat import ChatSpec, QuestionSet
 from chatbot.domain.cost import Prices, Usage
+from chatbot.domain.network import Network
 from chatbot.domain.recurrence import next_occurrences
 from chatbot.ports import XAuthError, XError, XWritePermissionError
 from chatbot.settings import Settings
@@ -32,25 +31,6 @@ from chatbot.x.search import SEARCH_PATH
 # Matches no post, so it costs no read; its answer carries the search rate-limit headers.
 PROBE_QUERY = "conversation_id:1"
 PARTICIPANT_POSTS = 450  # a chat's participant posts, when nothing better is known
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One check's outcome, in words a host can act on."""
-
-    ok: bool
-    topic: str
-    text: str
-
-
-def ok(topic: str, text: str) -> Finding:
-    """A check that passed."""
-    return Finding(True, topic, text)
-
-
-def fail(topic: str, text: str) -> Finding:
-    """A check that failed, with what to do about it."""
-    return Finding(False, topic, text)
 
 
 REFUSED = (
@@ -88,22 +68,26 @@ def estimate_chat(
     return Estimate(created, with_url, read, cost)
 
 
-async def diagnose(
-    settings: Settings, catalog: Catalog, *, participant_posts: int = PARTICIPANT_POSTS
+async def check_x(
+    settings: Settings, catalog: Catalog, chats: list[ChatSpec], participant_posts: int
 ) -> list[Finding]:
-    """Run every check; stop at the first one the others depend on."""
+    """X's findings for the enabled ``chats`` on X; stop at the first one the others need."""
     try:
         x = x_client(settings, Meter())
     except SetupError as exc:
         return [fail("credentials", str(exc))]
     try:
-        return await _with_x(x, settings, catalog, participant_posts)
+        return await _with_x(x, settings, catalog, chats, participant_posts)
     finally:
         await x.close()
 
 
 async def _with_x(
-    x: TweepyXClient, settings: Settings, catalog: Catalog, participant_posts: int
+    x: TweepyXClient,
+    settings: Settings,
+    catalog: Catalog,
+    chats: list[ChatSpec],
+    participant_posts: int,
 ) -> list[Finding]:
     try:
         me = await x.me()
@@ -118,29 +102,9 @@ async def _with_x(
         findings.append(ok("posting", f"the access token may post ({level})"))
     except XWritePermissionError as exc:
         findings.append(fail("posting", str(exc)))
-    findings += _hosts(catalog, me.username)
+    findings += host_findings(chats, Network.X, me.username, topic="host")
     findings.append(await _room(x))
-    findings += _costs(catalog, settings.prices, participant_posts)
-    return findings
-
-
-def _hosts(catalog: Catalog, username: str) -> list[Finding]:
-    findings = []
-    if catalog.problems:
-        count = len(catalog.problems)
-        findings.append(fail("chat files", f"{count} problem(s): run `chatbot check`"))
-    for chat in catalog.enabled_chats():
-        where = display_path(chat.path) if chat.path else chat.slug
-        if chat.host.lower() == username.lower():
-            findings.append(ok("host", f"{where} posts as @{chat.host}"))
-        else:
-            findings.append(
-                fail(
-                    "host",
-                    f"{where} says host = @{chat.host}, but the credentials are "
-                    f"@{username}'s: the chat would be posted from @{username}",
-                )
-            )
+    findings += _costs(catalog, chats, settings.prices, participant_posts)
     return findings
 
 
@@ -161,10 +125,12 @@ async def _room(x: TweepyXClient) -> Finding:
     return ok("rate limits", "; ".join(rooms) or "X sent no rate-limit headers")
 
 
-def _costs(catalog: Catalog, prices: Prices, participant_posts: int) -> list[Finding]:
+def _costs(
+    catalog: Catalog, chats: list[ChatSpec], prices: Prices, participant_posts: int
+) -> list[Finding]:
     findings = []
     now = datetime.now(UTC)
-    for chat in catalog.enabled_chats():
+    for chat in chats:
         estimate = estimate_chat(chat, catalog.question_set_of(chat), prices, participant_posts)
         upcoming = next_occurrences(chat, now, 1)
         when = upcoming[0].astimezone(ZoneInfo(chat.timezone)) if upcoming else None
@@ -178,23 +144,3 @@ def _costs(catalog: Catalog, prices: Prices, participant_posts: int) -> list[Fin
             )
         )
     return findings
-
-
-async def doctor_command(
-    settings: Settings, *, participant_posts: int = PARTICIPANT_POSTS, out: TextIO = sys.stdout
-) -> int:
-    """``chatbot doctor``: print each check; exit status 1 when one fails."""
-    print(
-        f"Checking X at {settings.x_api_base_url} for the chats in {settings.chat_dir.resolve()}",
-        file=out,
-    )
-    catalog = load_catalog(settings.chat_dir)
-    findings = await diagnose(settings, catalog, participant_posts=participant_posts)
-    for finding in findings:
-        print(f"  {'ok  ' if finding.ok else 'FAIL'}  {finding.topic}: {finding.text}", file=out)
-    failed = sum(not finding.ok for finding in findings)
-    if failed:
-        print(f"{failed} problem(s): fix them before the next chat.", file=out)
-        return 1
-    print("All good.", file=out)
-    return 0
