@@ -36,7 +36,7 @@ from chatbot.domain.chat import ChatSpec
 from chatbot.domain.flow import Flow, Post
 from chatbot.domain.posts import XUser
 from chatbot.domain.views import MirroredAnswer
-from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, SEARCH_LAG_LIKE_X, XEmulator
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.usage import UsageLedger
@@ -47,6 +47,7 @@ from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 from chatbot.x.retry import RetryPolicy
+from chatbot.x.search import MAX_PAGES
 from tests.clock import ManualClock  # noqa: F401  (the scripts take it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,13 +83,19 @@ def temp_store(folder: Path) -> Repository:
 
 
 async def start_emulator(
-    now: Callable[[], datetime], *, search_limit: int | None = None
+    now: Callable[[], datetime],
+    *,
+    search_limit: int | None = None,
+    search_lag: tuple[float, float] = SEARCH_LAG_LIKE_X,
 ) -> XEmulator:
-    """The X emulator on a free port of 127.0.0.1, on clock ``now``.
+    """The X emulator on a free port of 127.0.0.1, on clock ``now``, as messy as X: its
+    search shows each post ``search_lag`` seconds late (1 to 20 s), not in id order.
 
     ``search_limit`` replaces X's 300 searches per 15 minutes (None keeps X's limit).
     """
-    emulator = XEmulator(now=now, end_time_min_age_seconds=0)
+    emulator = XEmulator(
+        now=now, end_time_min_age_seconds=0, visibility_delay_seconds=search_lag, seed=1
+    )
     await emulator.start("127.0.0.1", 0)
     if search_limit is not None:
         emulator.set_rate_limit(SEARCH, limit=search_limit, window_seconds=900)
@@ -105,8 +112,10 @@ def make_client(
     now: Callable[[], datetime],
     meter: XMeter | None = None,
     sleep: Callable[[float], Any] | None = None,
+    search_pages: int = MAX_PAGES,
 ) -> TweepyXClient:
-    """A real tweepy client to the emulator at ``base_url``, signed in as the host account."""
+    """A real tweepy client to the emulator at ``base_url``, signed in as the host account;
+    ``search_pages``: pages one search call reads (the bot's client reads one)."""
     return TweepyXClient(
         consumer_key="ck",
         consumer_secret="cs",
@@ -117,6 +126,7 @@ def make_client(
         now=now,
         sleep=sleep or _no_sleep,
         retry=RetryPolicy(timeout=30.0),
+        search_max_pages=search_pages,
     )
 
 
@@ -155,7 +165,8 @@ def make_deps(
     """
     chat_store = SqlChatStore(store)
     usage = UsageLedger(chat_store)
-    x = make_client(base_url, now=clock.now, meter=usage, sleep=sleep)
+    # As `chatbot run`: one page per search call, each stored before the next is read.
+    x = make_client(base_url, now=clock.now, meter=usage, sleep=sleep, search_pages=1)
     return RunnerDeps(
         store=chat_store,
         x=x,

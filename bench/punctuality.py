@@ -238,13 +238,14 @@ async def host_chat(conn: Connection, args: argparse.Namespace) -> Run:
         timings.wrap(deps.store, "record_collection", "  of which store posts+answers")
         timings.wrap(deps.publisher, "publish", "bot: publish one post")
         closed = asyncio.Event()
-        close = runner.close
+        save = runner.save
 
-        async def close_and_tell(now: datetime) -> None:
-            await close(now)
-            closed.set()
+        async def save_and_tell() -> None:
+            await save()
+            if runner.flow.status == "ended":  # the closing post is out
+                closed.set()
 
-        runner.close = close_and_tell  # type: ignore[method-assign]
+        runner.save = save_and_tell  # type: ignore[method-assign]
         budget = (chat.duration + timedelta(minutes=5)).total_seconds() / speed
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(closed.wait(), budget)

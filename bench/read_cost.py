@@ -2,7 +2,10 @@
 
 The bot hosts #SMBchat on a manual clock against the X emulator (its real Host,
 ChatRunner, Collector, tweepy client and SQLite store, polling every 15 s) while
-participants post ``--posts`` posts spread over the hour. Then the same hour is
+participants post ``--posts`` posts spread over the hour; X's search shows each post 1
+to 20 s late, not in id order (``--no-lag`` shows each at once). The emulator's own
+records are then set against the database: answers lost, billed and returned per
+collected post (``chatbot.reconcile``). Then the same hour is
 replayed for a naive poller that, every 15 s, searches from the chat's start and
 pages through everything in its window (with the bot's client, so at most 100 pages,
 10,000 posts, a pass). The emulator bills as X does: each post once per UTC day,
@@ -42,11 +45,12 @@ from _rig import (
     temp_store,
 )
 
-from chatbot.emulator.x import XEmulator
+from chatbot.emulator.x import HOST_USER_ID, SEARCH_LAG_LIKE_X, XEmulator
 from chatbot.emulator.x.limits import RateLimiter
 from chatbot.emulator.x.traffic import RequestLog
 from chatbot.hosting.collector import EARLY
 from chatbot.hosting.host import Host
+from chatbot.reconcile import Reconciliation, reconcile
 from chatbot.x.meter import Meter
 
 STEP = timedelta(seconds=5)  # how often the manual clock moves and the runner steps
@@ -118,7 +122,7 @@ def search_figures(emulator: XEmulator, name: str, collected: int) -> Figures:
 
 async def run_bot(
     emulator: XEmulator, clocks: Clocks, crowd: Participants, arrivals: list[datetime], db: Path
-) -> Figures:
+) -> tuple[Figures, Reconciliation]:
     """Host the whole chat with the bot until its collection window closes."""
     catalog, chat = load_chat()
     clock, start = clocks.clock, clocks.start
@@ -149,11 +153,18 @@ async def run_bot(
     assert runner is not None
     stored = len(store.collected_posts(runner.occurrence_id))
     metered = store.usage(runner.occurrence_id).posts_read
+    checked = reconcile(
+        store,
+        runner.occurrence_id,
+        x_posts=emulator.posts(),
+        x_log=emulator.request_log.summary(),
+        host_user_id=HOST_USER_ID,
+    )
     store.engine.dispose()
-    figures = search_figures(emulator, "bot (since_id)", stored)
+    figures = search_figures(emulator, "bot (since_id, settled)", stored)
     if metered != figures.billed:
         print(f"note: the bot metered {metered} reads, the emulator billed {figures.billed}")
-    return figures
+    return figures, checked
 
 
 async def run_naive(emulator: XEmulator, clocks: Clocks, end: datetime, query: str) -> Figures:
@@ -178,13 +189,14 @@ async def main(args: argparse.Namespace) -> None:
     _catalog, chat = load_chat()
     start = parse_start(args.start)
     clocks = Clocks(start)
-    emulator = await start_emulator(clocks.now)  # X's own search limit for the bot
+    lag = (0.0, 0.0) if args.no_lag else SEARCH_LAG_LIKE_X
+    emulator = await start_emulator(clocks.now, search_lag=lag)  # X's own search limit
     crowd = Participants(emulator, hashtag=chat.hashtag, people=args.people, seed=args.seed)
     arrivals = arrival_times(args.posts, start, start + chat.duration, seed=args.seed)
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-read-cost-") as folder:
         try:
-            bot = await run_bot(emulator, clocks, crowd, arrivals, Path(folder))
+            bot, checked = await run_bot(emulator, clocks, crowd, arrivals, Path(folder))
             bot_seconds = time.perf_counter() - began
             naive = await run_naive(emulator, clocks, clocks.now(), f"{chat.hashtag} -is:retweet")
         finally:
@@ -212,6 +224,10 @@ async def main(args: argparse.Namespace) -> None:
             [bot.row(), naive.row()],
         )
     )
+    lag_text = "no search lag" if args.no_lag else f"search lag {lag[0]:g}-{lag[1]:g} s"
+    print(f"The bot, from the emulator's records against the database ({lag_text}):")
+    for line in checked.lines():
+        print(f"  {line}")
     print(
         f"X allows {X_SEARCH_LIMIT} searches per 15 min (user context); the naive replay had "
         "that limit lifted. 'billed' counts each post once per UTC day, as X does; "
@@ -228,6 +244,7 @@ def parse_args() -> argparse.Namespace:
         "--start", default=T0.isoformat(), help="chat start, ISO with offset (default: %(default)s)"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-lag", action="store_true", help="X's search shows posts at once")
     return parser.parse_args()
 
 

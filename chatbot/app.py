@@ -41,6 +41,7 @@ from chatbot.storage.engine import make_engine, normalise_url, upgrade
 from chatbot.storage.leader import leadership_for
 from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
+from chatbot.x.search import MAX_PAGES
 
 log = logging.getLogger("chatbot.app")
 
@@ -83,9 +84,16 @@ def load_chats(settings: Settings) -> Catalog:
 
 
 def x_client(
-    settings: Settings, meter: XMeter, now: Callable[[], datetime] | None = None
+    settings: Settings,
+    meter: XMeter,
+    now: Callable[[], datetime] | None = None,
+    *,
+    search_pages: int = MAX_PAGES,
+    clock: Clock | None = None,
 ) -> TweepyXClient:
-    """The tweepy client from the X credentials in the settings."""
+    """The tweepy client from the X credentials in the settings; ``search_pages`` is how
+    many pages one search call reads (the host reads one, storing each before the next);
+    ``clock`` is the time its windows and waits follow (the host's)."""
     if not settings.has_x_credentials:
         raise SetupError(
             "X credentials are missing: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and "
@@ -104,7 +112,9 @@ def x_client(
         bearer_token=secret(settings.x_bearer_token) or None,  # search spends the app's budget
         base_url=settings.x_api_base_url,
         meter=meter,
-        now=now,
+        now=clock.now if clock else now,
+        sleep=clock.sleep if clock else None,
+        search_max_pages=search_pages,
     )
 
 
@@ -206,10 +216,16 @@ async def stop(hosting: Hosting, scheduler: ChatScheduler | None) -> None:
     await hosting.deps.store.close()
 
 
-async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) -> int:
-    """``chatbot run``: host every enabled chat until stopped; return the exit status."""
+async def run(
+    settings: Settings, *, stop_event: asyncio.Event | None = None, clock: Clock | None = None
+) -> int:
+    """``chatbot run``: host every enabled chat until stopped; return the exit status.
+
+    ``clock`` is real time unless a rehearsal (the chaos campaign) runs chat time faster.
+    """
     from chatbot.clock import SystemClock
 
+    clock = clock or SystemClock()
     stop_event = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -218,7 +234,7 @@ async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) ->
     catalog = load_chats(settings)
     store = SqlChatStore(await asyncio.to_thread(open_store, settings.database))
     usage = UsageLedger(store)
-    x = x_client(settings, usage)
+    x = x_client(settings, usage, search_pages=1, clock=clock)
     leadership = leadership_for(settings.database)
     try:
         log.info("Waiting to lead: %s", leadership.describe())
@@ -238,7 +254,7 @@ async def run(settings: Settings, *, stop_event: asyncio.Event | None = None) ->
             x=x,
             usage=usage,
             host_user=me,
-            clock=SystemClock(),
+            clock=clock,
         )
         scheduler = await start(hosting)
         await asyncio.to_thread(settle)  # what start-up made, frozen out of the GC's way

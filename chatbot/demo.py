@@ -1,9 +1,11 @@
 """``chatbot demo``: a whole chat in accelerated time against the bundled X emulator.
 
-No account and no network: the emulator runs on 127.0.0.1, simulated
-participants answer the questions, SQLite lives in the data folder. The demo
-hosts the first enabled chat of the chat files (the shipped #SMBchat) through
-the same host, runner, collector and recap code as ``chatbot run``.
+No account and no network: the emulator runs on 127.0.0.1, as messy as X (its search
+shows each post 1 to 20 s late, not in id order), simulated participants answer the
+questions, SQLite lives in the data folder. The demo hosts the first enabled chat of
+the chat files (the shipped #SMBchat) through the same host, runner, collector and
+recap code as ``chatbot run``, and ends with the emulator's own records set against
+the database: answers lost, bot posts doubled, posts read twice.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from chatbot.clock import AcceleratedClock
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.occurrence import RecapState
 from chatbot.domain.posts import XUser
-from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, SEARCH_LAG_LIKE_X, XEmulator
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
 from chatbot.hosting.usage import UsageLedger
+from chatbot.reconcile import reconcile
 from chatbot.render.safe_text import printable
 from chatbot.settings import Settings
 from chatbot.simulation import SPAMMER, Crowd
@@ -109,7 +112,12 @@ async def run_demo(
     clock = AcceleratedClock(datetime.now(UTC).replace(microsecond=0), speed)
     settings = settings.model_copy(update={"database_url": fresh_database(settings.data_dir)})
     store = SqlChatStore(await asyncio.to_thread(open_store, settings.database))
-    emulator = XEmulator(now=clock.now, end_time_min_age_seconds=0)
+    emulator = XEmulator(
+        now=clock.now,
+        end_time_min_age_seconds=0,
+        visibility_delay_seconds=SEARCH_LAG_LIKE_X,
+        seed=seed,
+    )
     await emulator.start("127.0.0.1", 0)
     usage = UsageLedger(store)
     x = TweepyXClient(
@@ -117,6 +125,7 @@ async def run_demo(
         base_url=emulator.base_url,
         meter=usage,
         now=clock.now,
+        search_max_pages=1,  # as `chatbot run`: each page is stored before the next is read
     )
     crowd = Crowd(emulator, chat.hashtag, HOST_USER_ID, seed=seed, size=people)
     hosting = wire(
@@ -154,7 +163,19 @@ async def run_demo(
             await crowd_task
         print("\n  Chat closed; collecting late answers is done. Building the recap…", file=out)
         await hosting.recaps.wait_idle()
-        return await _report(hosting.recaps, chat, runner, out)
+        published = await _report(hosting.recaps, chat, runner, out)
+        figures = await asyncio.to_thread(
+            reconcile,
+            store.repository,
+            runner.occurrence_id,
+            x_posts=emulator.posts(),
+            x_log=emulator.request_log.summary(),
+            host_user_id=HOST_USER_ID,
+        )
+        print("\nFrom the emulator's own records against the database:", file=out)
+        for line in figures.lines():
+            print(f"  {line}", file=out)
+        return 0 if published and not figures.lost and not figures.doubled else 1
     finally:
         await stop(hosting, None)
         await x.close()
@@ -169,7 +190,7 @@ async def _crowd(crowd: Crowd, runner: ChatRunner, clock: AcceleratedClock) -> N
         await clock.sleep(20)
 
 
-async def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out: TextIO) -> int:
+async def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out: TextIO) -> bool:
     store = runner.deps.store
     occurrence = await store.get_occurrence(runner.occurrence_id)
     assert occurrence is not None
@@ -182,4 +203,4 @@ async def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out:
     for name in ("recap.md", "recap.html", "posts.csv", "activity.png"):
         print(f"  {folder / name}", file=out)
     print(f"\n{await recaps.cost_line(occurrence.id)}", file=out)
-    return 0 if occurrence.recap_state == RecapState.PUBLISHED else 1
+    return occurrence.recap_state == RecapState.PUBLISHED

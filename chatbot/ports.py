@@ -176,8 +176,8 @@ class ChatStore(Protocol):
         """Return the running or paused occurrences: the ones to resume."""
         ...
 
-    async def collecting_occurrences(self, now: datetime) -> list[Occurrence]:
-        """Return ended occurrences whose collection window is still open."""
+    async def collecting_occurrences(self) -> list[Occurrence]:
+        """Return ended occurrences not yet read to the end of their collection window."""
         ...
 
     async def open_occurrence(self, occurrence_id: int, *, flow: Flow, at: datetime) -> Occurrence:
@@ -192,6 +192,10 @@ class ChatStore(Protocol):
         self, occurrence_id: int, *, flow: Flow, ended_at: datetime, collect_until: datetime
     ) -> None:
         """The closing post is out: ended, collecting until ``collect_until``."""
+        ...
+
+    async def finish_collection(self, occurrence_id: int, *, at: datetime) -> None:
+        """Every post made before the collection window's end has been read."""
         ...
 
     async def skip_occurrence(self, occurrence_id: int) -> None:
@@ -250,14 +254,12 @@ class ChatStore(Protocol):
         now: datetime,
         host_user_id: int,
     ) -> list[XPost]:
-        """Store one collection pass at once (new posts, their answers, a higher since_id);
-        return the posts that were new."""
+        """Store at once the posts and answers not stored yet and a higher since_id (a page
+        of a pass, or its end); return the posts that were new."""
         ...
 
-    async def collected_above(
-        self, occurrence_id: int, since_id: int | None
-    ) -> tuple[int, int] | None:
-        """Return the (oldest, newest) stored ids above ``since_id``: a pass left unfinished."""
+    async def posts_above(self, occurrence_id: int, since_id: int | None) -> list[XPost]:
+        """Return the posts stored above ``since_id``, oldest first: a pass left unfinished."""
         ...
 
     async def answers(self, occurrence_id: int) -> list[Assignment]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -38,14 +39,11 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'chatbot.db'}"
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database, dropped after the test (skipped if the server is down)."""
-    if not _pg_reachable():
-        if os.environ.get("CHATBOT_REQUIRE_PG"):
-            pytest.fail(f"PostgreSQL is required but not reachable at {PG_ADMIN}")
-        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
-    name = f"chatbot_test_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def new_pg_database(prefix: str = "chatbot_test") -> Iterator[str]:
+    """A fresh PostgreSQL database on the test server, dropped afterwards (the benchmarks
+    use it too)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -53,6 +51,17 @@ def pg_url() -> Iterator[str]:
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database, dropped after the test (skipped if the server is down)."""
+    if not _pg_reachable():
+        if os.environ.get("CHATBOT_REQUIRE_PG"):
+            pytest.fail(f"PostgreSQL is required but not reachable at {PG_ADMIN}")
+        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
+    with new_pg_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -22,6 +22,7 @@ from chatbot.catalog import Catalog
 from chatbot.discord_adapter import ModeratorBot
 from chatbot.domain.occurrence import Occurrence
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
+from chatbot.hosting.collector import SETTLE
 from chatbot.hosting.usage import UsageLedger
 from chatbot.settings import Settings, load_settings
 from chatbot.storage.chat_store import SqlChatStore
@@ -300,7 +301,8 @@ async def test_an_everyone_post_from_x_reaches_its_question_thread_without_pingi
     await app.advance_to(T0 + 5 * MINUTE)
     assert app.host_posts()[-1]["text"].startswith("Q1:")
     app.emulator.add_post("loud_fan", "A1: @everyone come see <@123> **this** #SMBchat")
-    await app.advance_to(T0 + 5 * MINUTE + STEP)  # the next search collects it
+    # The first search after X's search shows it for sure collects it.
+    await app.advance_to(T0 + 5 * MINUTE + SETTLE + STEP)
     q1 = app.thread("Q1")
 
     await eventually(lambda: "loud_fan" in contents(app.fake.posts(q1)), within=10)
@@ -346,7 +348,7 @@ async def collected_answer(app: App) -> int:
     """At minute 14 (Q2 is out) a fan's "A1:" answer, collected and mirrored to Q1."""
     await app.advance_to(T0 + 14 * MINUTE)
     post_id = app.emulator.add_post("real_fan", "A1: we answer every DM #SMBchat")
-    await app.advance_to(T0 + 14 * MINUTE + STEP)
+    await app.advance_to(T0 + 14 * MINUTE + SETTLE + STEP)  # once X's search shows it
     assert answers_of(app, post_id) == [(1, "label")]
     return post_id
 

@@ -29,6 +29,9 @@ def test_the_demo_hosts_a_whole_chat_and_publishes_its_recap(tmp_path: Path) -> 
         assert f"  Q{number}: " in text
     assert f"/chat hide @{SPAMMER[0]}" in text
     assert "Recap thread posted on the emulator" in text
+    # X's search lag is on (posts show 1-20 s late), and still, from X's own records:
+    assert "answers lost: 0 of " in text and "bot posts doubled: 0 of " in text
+    assert "posts read more than once on the same day by search: 0" in text
     folder = next((tmp_path / "recaps" / "smbchat").iterdir())
     recap = (folder / "recap.md").read_text(encoding="utf-8")
     assert "ana\\_bakes" in recap and SPAMMER[0].replace("_", "\\_") not in recap

@@ -3,10 +3,14 @@
 Welcome → rules → Q1…Qn (each after its gap) → last call → closing. Questions
 are timed from the post before them, so posting one early ("next") or late (a
 restart) shifts the rest; last call and closing are pinned to the chat's end,
-which pauses and extensions move. A question that no longer fits before the
-last call is dropped, so a chat joined late posts only what it has time for.
-Question numbers are given when a question is posted, so skipped questions
-leave no gap and an ad-hoc question takes the next number.
+which pauses and extensions move. Question numbers are given when a question is
+posted, so skipped questions leave no gap and an ad-hoc question takes the next number.
+
+A step whose moment has passed (the bot was down, or X kept refusing) is dropped,
+with a notice, by one rule (``late_at``): the welcome and the rules only before the
+chat's end; a question only before the last call (one that no longer fits is dropped
+at once); the last call only while a minute is left; the closing up to the grace
+period late, after which the chat ends at its planned end without it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from chatbot.domain.commands import (
 )
 from chatbot.domain.views import ControlResult
 from chatbot.render.posts import question_text
+
+LAST_CALL_MIN = timedelta(minutes=1)  # a last call with less left before the end is dropped
 
 
 class FlowState(StrEnum):
@@ -93,10 +99,12 @@ class Step:
 
 @dataclass(frozen=True)
 class Post:
-    """Action: publish this step now (its text is rendered by the runner)."""
+    """Action: publish this step now (its text is rendered by the runner). ``late``: its
+    moment has passed since it was begun; post it only if it is on X already."""
 
     step: Step
     reply_to: int | None  # the X post to reply to, for threading
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ class Flow:
     end: datetime
     last_call_lead: float  # minutes before the end
     thread: bool  # every post replies to the previous one
+    grace: float = 15.0  # minutes: how late the closing may still go out
     steps: list[Step] = field(default_factory=list)
     status: FlowState = FlowState.RUNNING
     next_due: datetime | None = None
@@ -143,6 +152,7 @@ class Flow:
         intervals: list[float],
         last_call_lead: float,
         thread: bool,
+        grace: float = 15.0,
     ) -> Flow:
         """Plan a chat starting at ``start``: one interval per question (minutes after it)."""
         steps = [Step("welcome", StepKind.WELCOME), Step("rules", StepKind.RULES)]
@@ -156,6 +166,7 @@ class Flow:
             end=start + duration,
             last_call_lead=last_call_lead,
             thread=thread,
+            grace=grace,
             steps=steps,
             next_due=start,
         )
@@ -218,6 +229,16 @@ class Flow:
             return self.end
         return self.next_due or self.start
 
+    def late_at(self, step: Step) -> datetime:
+        """After this moment ``step`` is dropped instead of posted (the module's rule)."""
+        if step.kind == StepKind.QUESTION:
+            return self.last_call_at
+        if step.kind == StepKind.LAST_CALL:
+            return self.end - LAST_CALL_MIN
+        if step.kind == StepKind.CLOSING:
+            return self.end + timedelta(minutes=self.grace)
+        return self.end
+
     def describe(self, step: Step) -> str:
         """Short human name of a step: 'Q3', 'the last call'…"""
         if step.kind == StepKind.QUESTION:
@@ -230,35 +251,53 @@ class Flow:
         }[step.kind]
 
     # -- time and posts --------------------------------------------------------
-    def tick(self, now: datetime) -> list[Action]:
-        """Time passed: return the post that is due now, if any (one at a time)."""
+    def tick(self, now: datetime, *, posting: bool = True) -> list[Action]:
+        """Time passed: drop the steps whose moment has passed, and return the post that is
+        due now, if any (one at a time; none while ``posting`` is held)."""
         step = self.next_step()
         if self.status != FlowState.RUNNING or step is None:
             return []
+        late = now > self.late_at(step)
         if step.status == StepStatus.POSTING:
-            return [self._post(step)]
-        due = self.due(step)
-        if step.kind == StepKind.QUESTION and due > self.last_call_at:
-            step.status = StepStatus.DROPPED
-            return [
-                Notice(f"No time left for a question; dropped it ({step.key})."),
-                *self.tick(now),
-            ]
-        if due > now:
+            return [self._post(step, late=late)] if posting else []
+        if late or (step.kind == StepKind.QUESTION and self.due(step) > self.last_call_at):
+            return [self.skipped(step.key), *self.tick(now, posting=posting)]
+        if not posting or self.due(step) > now:
             return []
         step.status = StepStatus.POSTING
         if step.kind == StepKind.QUESTION:
-            step.number = self.current_question + 1
+            step.number = self._next_number()
         return [self._post(step)]
 
-    def _post(self, step: Step) -> Post:
+    def _next_number(self) -> int:
+        """The next question's number: one past every number given (a question X refused
+        keeps its number, so no two posts share one)."""
+        return max((s.number for s in self.steps if s.kind == StepKind.QUESTION), default=0) + 1
+
+    def skipped(self, step_key: str) -> Notice:
+        """A step is dropped: its moment passed. Without the closing the chat ends at its
+        planned end."""
+        step = next(s for s in self.steps if s.key == step_key)
+        step.status = StepStatus.DROPPED
+        if step.kind == StepKind.QUESTION:
+            return Notice(f"No time left for a question; dropped it ({step.key}).")
+        if step.kind == StepKind.CLOSING:
+            self.status = FlowState.ENDED
+        return Notice(f"Too late for {self.describe(step)}; dropped it.")
+
+    def unstart(self, step_key: str) -> None:
+        """X refused a step's post outright: it is pending again (and may become late)."""
+        step = next(s for s in self.steps if s.key == step_key)
+        step.status, step.number = StepStatus.PENDING, 0
+
+    def _post(self, step: Step, *, late: bool = False) -> Post:
         if step.kind == StepKind.RULES:
             reply_to = self._welcome_id()
         elif self.thread:
             reply_to = self._last_post_id()
         else:
             reply_to = None
-        return Post(step, reply_to)
+        return Post(step, reply_to, late)
 
     def posted(self, step_key: str, *, post_id: int, at: datetime) -> None:
         """A step's post is on X: time the step after it from now. The closing ends the chat."""
@@ -333,7 +372,7 @@ class Flow:
             self.next_due += delta
 
     def _ask(self, text: str, now: datetime, facts: ChatFacts) -> ControlResult:
-        number = self.current_question + 1
+        number = self._next_number()
         refusal = ask_refusal(text, number=number, hashtag=facts.hashtag)
         if refusal:
             return ControlResult(False, refusal)

@@ -56,6 +56,7 @@ class Occurrence:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     collect_until: datetime | None = None
+    collected_at: datetime | None = None  # when every post made before collect_until was read
     flow: Flow | None = None
     since_id: int | None = None
     recap_state: RecapState = RecapState.NONE

@@ -17,6 +17,7 @@ from chatbot.domain.flow import Flow
 from chatbot.domain.occurrence import LIVE_STATES, Occurrence, OccurrenceState
 from chatbot.domain.recurrence import local_date, next_occurrences
 from chatbot.hosting.deps import RunnerDeps
+from chatbot.hosting.retrying import keep_trying
 from chatbot.hosting.runner import ChatRunner
 from chatbot.render.chat_texts import TextMaker
 
@@ -63,9 +64,20 @@ class Host:
         return None
 
     async def open_chat(self, chat: ChatSpec, start: datetime) -> ChatRunner | None:
-        """Start (or resume) hosting the occurrence of ``chat`` at ``start``."""
-        async with self._opening:
-            return await self._open_chat(chat, start)
+        """Start (or resume) hosting the occurrence of ``chat`` at ``start``; if the database
+        fails, try again while the chat's window is open."""
+
+        async def attempt(_failures: int) -> ChatRunner | None:
+            async with self._opening:
+                return await self._open_chat(chat, start)
+
+        return await keep_trying(
+            attempt,
+            what=f"{chat.hashtag}: opening the chat",
+            clock=self.deps.clock,
+            moderators=self.deps.moderators,
+            until=start + chat.duration,
+        )
 
     async def _open_chat(self, chat: ChatSpec, start: datetime) -> ChatRunner | None:
         if chat.slug in self.runners:
@@ -116,6 +128,7 @@ class Host:
                 intervals=[q.minutes or chat.question_interval_minutes for q in qset.questions],
                 last_call_lead=chat.last_call_before_end_minutes,
                 thread=chat.thread_under_welcome,
+                grace=chat.grace_minutes,
             )
             occurrence = await self.deps.store.open_occurrence(
                 occurrence.id, flow=flow, at=self.deps.clock.now()
@@ -150,7 +163,7 @@ class Host:
     async def _resume_all(self) -> None:
         now = self.deps.clock.now()
         store = self.deps.store
-        live = await store.live_occurrences() + await store.collecting_occurrences(now)
+        live = await store.live_occurrences() + await store.collecting_occurrences()
         for occurrence in live:
             chat = self.catalog.chats.get(occurrence.chat_slug)
             if chat is None:
@@ -173,22 +186,42 @@ class Host:
 
     # -- driving -------------------------------------------------------------------
     async def _drive(self, runner: ChatRunner) -> None:
+        """Run a chat to its end; after a failure, rebuild its runner from the database
+        (as a restart would) and go on."""
         slug = runner.chat.slug
+        current = runner
+
+        async def attempt(failures: int) -> None:
+            nonlocal current
+            if failures:
+                current = await self._reopen(current)
+            await current.run()
+
         try:
-            await runner.run()
-            if self.on_finished:
-                await self.on_finished(runner)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a chat must not take the host down with it
-            log.exception("%s: the chat runner failed", slug)
-            await self.deps.moderators.notify(
-                f"{runner.chat.hashtag}: the bot hit an error and stopped hosting this chat: {exc}"
+            await keep_trying(
+                attempt,
+                what=f"{runner.chat.hashtag}: hosting",
+                clock=self.deps.clock,
+                moderators=self.deps.moderators,
             )
+            if self.on_finished:
+                await self.on_finished(current)
         finally:
-            if self.runners.get(slug) is runner:
+            if self.runners.get(slug) is current:
                 del self.runners[slug]
                 self._tasks.pop(slug, None)
+
+    async def _reopen(self, runner: ChatRunner) -> ChatRunner:
+        """A new runner for the chat, from what the database holds."""
+        occurrence = await self.deps.store.get_occurrence(runner.occurrence_id)
+        if occurrence is None:
+            raise KeyError(f"occurrence {runner.occurrence_id} is gone from the database")
+        fresh = await ChatRunner.open(
+            chat=runner.chat, qset=runner.qset, occurrence=occurrence, deps=self.deps
+        )
+        self.runners[runner.chat.slug] = fresh
+        log.info("%s: hosting again, from the database", runner.chat.slug)
+        return fresh
 
     async def stop(self) -> None:
         """Stop every runner (state is in the database; a restart resumes)."""

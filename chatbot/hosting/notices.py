@@ -11,6 +11,15 @@ from chatbot.ports import ModeratorChannel
 log = logging.getLogger("chatbot.notices")
 
 
+async def alert(moderators: ModeratorChannel, text: str) -> None:
+    """Tell the moderators of trouble (X refusing us, the database failing…): in the log at
+    WARNING, so it shows without Discord too, and on Discord when it is there."""
+    log.warning("%s", text)
+    inner = moderators.inner if isinstance(moderators, LoggedModerators) else moderators
+    if inner is not None:
+        await inner.notify(text)
+
+
 class LoggedModerators:
     """A ModeratorChannel that logs each notice and passes everything on to ``inner``."""
 

@@ -20,6 +20,7 @@ from chatbot.hosting.recap_publishing import (
     publish_recap,
     refresh_metrics,
 )
+from chatbot.hosting.retrying import keep_trying
 from chatbot.ports import XError
 from chatbot.recap import Recap, build_recap
 from chatbot.recap.build import RecapStore
@@ -57,13 +58,19 @@ class RecapService:
         task.add_done_callback(self._tasks.discard)
 
     async def resume_pending(self) -> None:
-        """After a restart: finish the recaps of recently ended chats that were not done."""
+        """After a restart: finish the recaps of recently ended chats that were not done.
+
+        A chat still collecting (its window open, or closed while the bot was away) is
+        left to its runner, which starts the recap once the window is read to its end.
+        """
         now = self.deps.clock.now()
         for chat in self.catalog.chats.values():
             occ = await self.deps.store.latest_occurrence(
                 chat.slug, states=(OccurrenceState.ENDED,)
             )
             if occ is None or occ.ended_at is None or now - occ.ended_at > RESUME_WITHIN:
+                continue
+            if occ.collected_at is None:
                 continue
             waiting = chat.recap.require_approval and occ.recap_state != RecapState.APPROVED
             if occ.recap_state == RecapState.NONE or (
@@ -87,13 +94,13 @@ class RecapService:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _guarded(self, chat: ChatSpec, occurrence_id: int) -> None:
-        try:
-            await self.after_chat(chat, occurrence_id)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.exception("%s: the recap failed", chat.slug)
-            await self.deps.moderators.notify(f"{chat.hashtag}: the recap failed: {exc}")
+        """The recap, tried again after a failure (it goes on where it stopped)."""
+        await keep_trying(
+            lambda _failures: self.after_chat(chat, occurrence_id),
+            what=f"{chat.hashtag}: the recap",
+            clock=self.deps.clock,
+            moderators=self.deps.moderators,
+        )
 
     # -- the recap ---------------------------------------------------------------------
     async def build(self, chat: ChatSpec, occurrence: Occurrence) -> Recap:
@@ -150,6 +157,10 @@ class RecapService:
         deps = self.deps
         if occurrence.state != OccurrenceState.ENDED:
             return ControlResult(False, "The chat is still running; publish after it closes.")
+        if occurrence.collected_at is None:
+            return ControlResult(
+                False, "Late answers are still being collected; publish once that is done."
+            )
         recap = recap or await self.build(chat, occurrence)
         await approve_recap(deps.store, occurrence.id)
         closing = await deps.store.bot_post(occurrence.id, "closing")

@@ -2,7 +2,9 @@
 
 Every post is recorded as intended before it is sent. After a restart a post
 still marked intended is looked up on X first: recorded if it is there, sent if
-not. So a restart never posts twice and never skips.
+not. So a restart never posts twice and never skips. When X will not take a post,
+posting holds by the rules of ``posting_hold``; steps whose moment passes meanwhile
+are dropped by the flow's rule (``Flow.late_at``).
 """
 
 from __future__ import annotations
@@ -12,16 +14,26 @@ import logging
 from datetime import datetime, timedelta
 
 from chatbot.domain.chat import ChatSpec, QuestionSet
-from chatbot.domain.commands import Command
-from chatbot.domain.flow import ChatFacts, Flow, FlowState, Notice, Post, Step, StepKind
+from chatbot.domain.commands import Command, Resume
+from chatbot.domain.flow import (
+    ChatFacts,
+    Flow,
+    FlowState,
+    Notice,
+    Post,
+    Step,
+    StepKind,
+    StepStatus,
+)
 from chatbot.domain.occurrence import Occurrence
 from chatbot.domain.views import ControlResult
 from chatbot.hosting.collector import Collector
 from chatbot.hosting.deps import RunnerDeps
+from chatbot.hosting.notices import alert
+from chatbot.hosting.posting_hold import PostingHold
 from chatbot.render.chat_texts import TextMaker
 
 log = logging.getLogger("chatbot.runner")
-AUTH_RETRY = timedelta(minutes=5)
 
 
 class ChatRunner:
@@ -42,7 +54,7 @@ class ChatRunner:
         self.lock = asyncio.Lock()
         self.texts = TextMaker(chat, qset, flow.start)
         self.facts = ChatFacts(chat.hashtag, chat.timezone, self.texts.for_step)
-        self._blocked_until: datetime | None = None
+        self.hold = PostingHold(chat.hashtag, deps.moderators)
         self._wake = asyncio.Event()
 
     @classmethod
@@ -70,12 +82,19 @@ class ChatRunner:
         await self.collector.collect_if_due()
 
     def seconds_to_next_event(self) -> float:
-        """How long the loop may sleep before something is due."""
+        """How long the loop may sleep before something is due: a poll, the next step, or
+        while posting holds, its end or the moment the next step would be dropped."""
         now = self.deps.clock.now()
         waits = [self.collector.seconds_to_next_poll(now)]
         step = self.flow.next_step()
         if self.flow.status == FlowState.RUNNING and step is not None:
-            waits.append((self.flow.due(step) - now).total_seconds())
+            if not self.hold.active(now):
+                waits.append((self.flow.due(step) - now).total_seconds())
+            else:
+                if (until := self.hold.ends_at()) is not None:
+                    waits.append((until - now).total_seconds())
+                if step.status == StepStatus.PENDING:
+                    waits.append((self.flow.late_at(step) - now).total_seconds())
         return max(0.05, min(waits))
 
     async def run(self) -> None:
@@ -115,18 +134,20 @@ class ChatRunner:
 
     @property
     def finished(self) -> bool:
-        """True once the chat has closed, its collection window is over and every post in
-        it has been read."""
-        return self.flow.status == FlowState.ENDED and not self.collector.collecting(
-            self.deps.clock.now()
-        )
+        """True once the chat has closed and every post made in its collection window has
+        been read."""
+        return self.flow.status == FlowState.ENDED and self.collector.done
 
     # -- moderators' commands ----------------------------------------------------
     async def command(self, command: Command) -> ControlResult:
         """Apply a moderator's command to the flow; save it, post what became due at once,
-        and wake the loop so the new timing takes effect."""
+        and wake the loop so the new timing takes effect. ``/chat resume`` also lifts a
+        stop of posting (X said the credits ran out): X is tried again at once."""
         async with self.lock:
-            result = self.flow.handle(command, self.deps.clock.now(), self.facts)
+            if isinstance(command, Resume) and self.hold.lift():
+                result = ControlResult(True, "Trying X again now: posting resumes if it works.")
+            else:
+                result = self.flow.handle(command, self.deps.clock.now(), self.facts)
             if result.ok:
                 await self.save()
                 await self._advance()
@@ -141,10 +162,8 @@ class ChatRunner:
 
     async def _advance(self) -> None:
         now = self.deps.clock.now()
-        if self._blocked_until and now < self._blocked_until:
-            return
         while True:
-            actions = self.flow.tick(now)
+            actions = self.flow.tick(now, posting=not self.hold.active(now))
             if not actions:  # nothing changed
                 return
             await self.save()
@@ -159,6 +178,7 @@ class ChatRunner:
         return f"q{step.number}" if step.kind == StepKind.QUESTION else step.key
 
     async def _publish(self, action: Post, now: datetime) -> bool:
+        """Publish a step; True when the flow moved on (posted, skipped or refused)."""
         step, deps = action.step, self.deps
         key = self.bot_key(step)
         result = await deps.publisher.publish(
@@ -168,23 +188,29 @@ class ChatRunner:
             now=now,
             reply_to=action.reply_to,
             media_path=self.texts.image_for(step),
+            send=not action.late,
         )
-        if result.outcome == "auth":
-            self._blocked_until = now + AUTH_RETRY
-            await deps.moderators.notify(
-                f"{self.chat.hashtag}: X refused our credentials ({result.error}). Posting is "
-                "on hold; fix the X tokens. I'll try again in 5 minutes."
-            )
+        if result.outcome not in ("sent", "skipped", "refused"):
+            if result.outcome != "retry":  # X made nothing: the step waits, and may turn late
+                self.flow.unstart(step.key)
+                await self.save()
+            await self.hold.refused(result, now)
             return False
-        if result.outcome == "retry":
-            return False
-        if result.outcome == "refused":
-            await deps.moderators.notify(f"{self.chat.hashtag}: X refused {key}: {result.error}")
-        self.flow.posted(step.key, post_id=result.post_id or 0, at=now)
-        if step.kind == StepKind.CLOSING:
-            await self.close(now)
-        else:
+        await self.hold.cleared()
+        if result.outcome != "sent":  # too late and not on X, or refused for good: dropped
+            notice = self.flow.skipped(step.key)
             await self.save()
+            if result.outcome == "skipped":
+                await deps.moderators.notify(f"{self.chat.hashtag}: {notice.text}")
+            else:
+                await alert(
+                    deps.moderators,
+                    f"{self.chat.hashtag}: X refused {key} for good ({result.error}); it is "
+                    "dropped and the chat goes on.",
+                )
+            return True
+        self.flow.posted(step.key, post_id=result.post_id or 0, at=now)
+        await self.save()
         if step.kind == StepKind.QUESTION and result.post_id:
             self.collector.assigner.add_question_post(result.post_id, step.number)
             url = f"https://x.com/{self.chat.host}/status/{result.post_id}"
@@ -193,14 +219,17 @@ class ChatRunner:
             )
         return True
 
-    async def close(self, now: datetime) -> None:
-        """The closing post is out: the chat has ended; collect through the grace period."""
-        until = now + timedelta(minutes=self.chat.grace_minutes)
+    async def save(self) -> None:
+        """Persist the flow, so a restart resumes exactly here. Once the chat has ended
+        (the closing is out, or it was dropped), its collection window is set: the grace
+        period after the closing post, or after the chat's planned end without one."""
+        if self.flow.status != FlowState.ENDED:
+            await self.deps.store.save_flow(self.occurrence_id, self.flow)
+            return
+        closing = next(s for s in self.flow.steps if s.kind == StepKind.CLOSING)
+        ended = closing.posted_at or self.flow.end
+        until = ended + timedelta(minutes=self.chat.grace_minutes)
         await self.deps.store.end_occurrence(
-            self.occurrence_id, flow=self.flow, ended_at=now, collect_until=until
+            self.occurrence_id, flow=self.flow, ended_at=ended, collect_until=until
         )
         self.collector.window_end = until
-
-    async def save(self) -> None:
-        """Persist the flow, so a restart resumes exactly here."""
-        await self.deps.store.save_flow(self.occurrence_id, self.flow)

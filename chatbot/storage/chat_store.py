@@ -58,6 +58,7 @@ class SqlChatStore:
     open_occurrence = _in_thread(Repository.open_occurrence)
     save_flow = _in_thread(Repository.save_flow)
     end_occurrence = _in_thread(Repository.end_occurrence)
+    finish_collection = _in_thread(Repository.finish_collection)
     skip_occurrence = _in_thread(Repository.skip_occurrence)
     set_recap_state = _in_thread(Repository.set_recap_state)
 
@@ -69,7 +70,7 @@ class SqlChatStore:
 
     unseen = _in_thread(Repository.unseen)
     record_collection = _in_thread(Repository.record_collection)
-    collected_above = _in_thread(Repository.collected_above)
+    posts_above = _in_thread(Repository.posts_above)
     answers = _in_thread(Repository.answers)
     count_collected = _in_thread(Repository.count_collected)
     collected_post_ids = _in_thread(Repository.collected_post_ids)

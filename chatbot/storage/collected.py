@@ -1,7 +1,9 @@
 """Posts collected from X, the answers found in them and the people who wrote them.
 
-A collection pass is stored in one transaction (``record_collection``), so the
-posts, their answers and the occurrence's ``since_id`` never disagree.
+A collection pass stores each page of posts as it reads it (``record_collection``
+without answers), then the answers of the whole pass with its new ``since_id`` in one
+transaction; posts stored above ``since_id`` (``posts_above``) are a pass that
+stopped part-way, whose answers are still to be decided.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from chatbot.domain.answers import Assignment
-from chatbot.domain.posts import XPost
+from chatbot.domain.posts import Metrics, XPost, XUser
 from chatbot.storage.base import CHUNK, StoreBase
 from chatbot.storage.tables import Answer, CollectedPost, Occurrence, Participant
 
@@ -45,17 +47,15 @@ class CollectedStore(StoreBase):
         now: datetime,
         host_user_id: int,
     ) -> list[XPost]:
-        """Store one collection pass in one transaction: new posts, their answers, since_id.
+        """Store in one transaction the posts not stored yet, answers not stored yet (of
+        these posts or of posts stored before) and a higher since_id; return the new posts.
 
         Either all of it is kept or none, so a crash never loses posts that
         ``since_id`` already claims were read, and never re-reads stored ones.
         """
         with self._session() as s:
             new = self._insert_posts(s, occurrence_id, posts, now, host_user_id)
-            new_ids = {p.id for p in new}
-            for answer in answers:
-                if answer.post_id in new_ids:
-                    s.add(_answer_row(occurrence_id, answer))
+            self._insert_answers(s, occurrence_id, answers)
             if since_id is not None:
                 occ = s.get(Occurrence, occurrence_id)
                 if occ is not None and (occ.since_id is None or since_id > occ.since_id):
@@ -129,20 +129,17 @@ class CollectedStore(StoreBase):
             query = select(CollectedPost).where(CollectedPost.occurrence_id == occurrence_id)
             return list(s.exec(query.order_by(col(CollectedPost.id))))
 
-    def collected_above(self, occurrence_id: int, since_id: int | None) -> tuple[int, int] | None:
-        """Return the (oldest, newest) ids of an occurrence's posts above ``since_id``.
+    def posts_above(self, occurrence_id: int, since_id: int | None) -> list[XPost]:
+        """Return an occurrence's posts stored above ``since_id``, oldest first.
 
-        Posts above ``since_id`` are left by a collection pass that stopped early:
-        the posts below the oldest of them are still to be read.
+        They are what a collection pass read before it stopped part-way: the posts
+        below the oldest of them are still to be read, and their answers to be decided.
         """
         with self._session() as s:
-            query = select(func.min(CollectedPost.id), func.max(CollectedPost.id)).where(
-                CollectedPost.occurrence_id == occurrence_id
-            )
+            query = select(CollectedPost).where(CollectedPost.occurrence_id == occurrence_id)
             if since_id is not None:
                 query = query.where(col(CollectedPost.id) > since_id)
-            low, high = s.exec(query).one()
-            return None if low is None else (int(low), int(high))
+            return [stored_post(row) for row in s.exec(query.order_by(col(CollectedPost.id)))]
 
     def count_collected(self, occurrence_id: int) -> tuple[int, int]:
         """Return (posts, distinct authors) collected for an occurrence."""
@@ -183,20 +180,29 @@ class CollectedStore(StoreBase):
     def save_answers(self, occurrence_id: int, answers: Sequence[Assignment]) -> None:
         """Store answer assignments, ignoring ones already stored and posts a moderator
         has corrected."""
-        if not answers:
-            return
         with self._session() as s:
-            post_ids = list({a.post_id for a in answers})
-            stored = list(s.exec(select(Answer).where(col(Answer.post_id).in_(post_ids))))
-            known = {(a.post_id, a.question_number) for a in stored}
-            corrected = {a.post_id for a in stored if a.method == "moderator"}
-            for answer in answers:
-                if answer.post_id in corrected:
-                    continue
-                if (answer.post_id, answer.question_number) not in known:
-                    known.add((answer.post_id, answer.question_number))
-                    s.add(_answer_row(occurrence_id, answer))
+            self._insert_answers(s, occurrence_id, answers)
             s.commit()
+
+    def _insert_answers(
+        self, s: Session, occurrence_id: int, answers: Sequence[Assignment]
+    ) -> None:
+        post_ids = list({a.post_id for a in answers})
+        known: set[tuple[int, int]] = set()
+        corrected: set[int] = set()  # a moderator's assignment stands
+        for start in range(0, len(post_ids), CHUNK):
+            query = select(Answer.post_id, Answer.question_number, Answer.method).where(
+                col(Answer.post_id).in_(post_ids[start : start + CHUNK])
+            )
+            for post_id, number, method in s.exec(query):
+                known.add((int(post_id), int(number)))
+                if method == "moderator":
+                    corrected.add(int(post_id))
+        for answer in answers:
+            key = (answer.post_id, answer.question_number)
+            if answer.post_id not in corrected and key not in known:
+                known.add(key)
+                s.add(_answer_row(occurrence_id, answer))
 
     def answers(self, occurrence_id: int) -> list[Assignment]:
         """Return the answer assignments of an occurrence, by post id."""
@@ -266,6 +272,32 @@ def _metrics_row(post: XPost) -> dict[str, int]:
         "quotes": m.quote_count,
         "impressions": m.impression_count,
     }
+
+
+def stored_post(row: CollectedPost) -> XPost:
+    """A stored post as the domain knows posts."""
+    return XPost(
+        id=row.id,
+        author=XUser(row.author_id, row.author_username, row.author_name),
+        text=row.text,
+        created_at=row.created_at,
+        conversation_id=row.conversation_id,
+        in_reply_to_post_id=row.in_reply_to_post_id,
+        in_reply_to_user_id=row.in_reply_to_user_id,
+        quoted_post_id=row.quoted_post_id,
+        metrics=stored_metrics(row),
+    )
+
+
+def stored_metrics(row: CollectedPost) -> Metrics:
+    """A stored post's public metrics, as last read from X."""
+    return Metrics(
+        like_count=row.like_count,
+        reply_count=row.reply_count,
+        retweet_count=row.retweet_count,
+        quote_count=row.quote_count,
+        impression_count=row.impression_count,
+    )
 
 
 def _answer_row(occurrence_id: int, answer: Assignment) -> Answer:

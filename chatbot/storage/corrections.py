@@ -11,9 +11,8 @@ from __future__ import annotations
 from sqlmodel import col, or_, select
 
 from chatbot.domain.answers import Assignment, Correction, FoundPost, apply_correction
-from chatbot.domain.posts import XPost, XUser
 from chatbot.storage.base import StoreBase
-from chatbot.storage.collected import _answer_row, _assignment
+from chatbot.storage.collected import _answer_row, _assignment, stored_post
 from chatbot.storage.tables import Answer, CollectedPost
 
 
@@ -26,7 +25,8 @@ class CorrectionStore(StoreBase):
             row = s.get(CollectedPost, post_id)
         if row is None:
             return None
-        return FoundPost(occurrence_id=row.occurrence_id, post=_post(row), from_host=row.from_host)
+        post = stored_post(row)
+        return FoundPost(occurrence_id=row.occurrence_id, post=post, from_host=row.from_host)
 
     def correct_answer(self, occurrence_id: int, correction: Assignment) -> Correction:
         """Store a moderator's correction in one transaction; the replies that inherited
@@ -47,17 +47,3 @@ class CorrectionStore(StoreBase):
             s.add_all(_answer_row(occurrence_id, a) for a in done.after)
             s.commit()
         return done
-
-
-def _post(row: CollectedPost) -> XPost:
-    """The post as collected (its metrics are the recap's business, not a correction's)."""
-    return XPost(
-        id=row.id,
-        author=XUser(row.author_id, row.author_username, row.author_name),
-        text=row.text,
-        created_at=row.created_at,
-        conversation_id=row.conversation_id,
-        in_reply_to_post_id=row.in_reply_to_post_id,
-        in_reply_to_user_id=row.in_reply_to_user_id,
-        quoted_post_id=row.quoted_post_id,
-    )

@@ -85,13 +85,14 @@ class OccurrenceStore(StoreBase):
         query = select(tables.Occurrence).where(col(tables.Occurrence.state).in_(LIVE_STATES))
         return self._occurrences(query.order_by(col(tables.Occurrence.scheduled_start)))
 
-    def collecting_occurrences(self, now: datetime) -> list[Occurrence]:
-        """Return ended occurrences whose grace period for collection is still open."""
+    def collecting_occurrences(self) -> list[Occurrence]:
+        """Return ended occurrences not read to the end of their collection window yet:
+        their window may be open, or it closed while the bot was away."""
         query = select(tables.Occurrence).where(
             tables.Occurrence.state == OccurrenceState.ENDED,
-            col(tables.Occurrence.collect_until) > now,
+            col(tables.Occurrence.collected_at).is_(None),
         )
-        return self._occurrences(query)
+        return self._occurrences(query.order_by(col(tables.Occurrence.scheduled_start)))
 
     def _occurrences(self, query: SelectOfScalar[tables.Occurrence]) -> list[Occurrence]:
         with self._session() as s:
@@ -128,6 +129,10 @@ class OccurrenceStore(StoreBase):
             ended_at=ended_at,
             collect_until=collect_until,
         )
+
+    def finish_collection(self, occurrence_id: int, *, at: datetime) -> None:
+        """Every post made before the window's end has been read: the recap may be built."""
+        self._set(occurrence_id, collected_at=at)
 
     def skip_occurrence(self, occurrence_id: int) -> None:
         """A moderator skipped this date: it is not hosted."""
@@ -175,6 +180,7 @@ def _occurrence(row: tables.Occurrence) -> Occurrence:
         started_at=row.started_at,
         ended_at=row.ended_at,
         collect_until=row.collect_until,
+        collected_at=row.collected_at,
         flow=Flow.from_json(row.flow) if row.flow != "{}" else None,
         since_id=row.since_id,
         recap_state=RecapState(row.recap_state),

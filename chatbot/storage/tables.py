@@ -64,6 +64,7 @@ class Occurrence(SQLModel, table=True):
     started_at: datetime | None = Field(default=None, sa_column=_when())
     ended_at: datetime | None = Field(default=None, sa_column=_when())
     collect_until: datetime | None = Field(default=None, sa_column=_when())
+    collected_at: datetime | None = Field(default=None, sa_column=_when())
     flow: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     since_id: int | None = Field(default=None, sa_column=_big())
     recap_state: str = "none"

@@ -42,11 +42,14 @@ def search_window(
         # X takes ids or times, never both: the start becomes the id X would give it.
         floor = snowflake_at(max(start_time or oldest, oldest)) - 1
     if floor is not None:
-        # X refuses since_id together with start_time or end_time: ids win.
-        ids = {"since_id": floor}
+        # X refuses since_id together with start_time or end_time: ids win, and the end
+        # becomes the id X would give a post made then.
+        ceiling = snowflake_at(end_time) if end_time is not None else None
         if until_id is not None:
-            ids["until_id"] = until_id
-        return ids
+            ceiling = until_id if ceiling is None else min(ceiling, until_id)
+        if ceiling is None:
+            return {"since_id": floor}
+        return {"since_id": floor, "until_id": ceiling} if ceiling > floor + 1 else None
     params: dict[str, Any] = {}
     start = max(start_time, oldest) if start_time is not None else None
     if since_id is not None:
@@ -128,7 +131,7 @@ class SearchPager:
             if not token:
                 break
             if requests >= self.max_pages and posts:
-                log.warning(
+                log.info(
                     "x search_recent: %d pages of %r in one pass; the older posts come next pass",
                     requests,
                     query,
@@ -137,9 +140,6 @@ class SearchPager:
         ordered = sorted(posts.values(), key=lambda post: post.id)
         complete = not token and not error
         resume_below = None if complete else ordered[0].id
-        if end_time is not None and "since_id" in window:
-            ordered = [post for post in ordered if post.created_at < end_time]
-            newest_id = ordered[-1].id if ordered else None
         log.log(
             logging.INFO if ordered else logging.DEBUG,
             "x search_recent: %d posts in %d requests (newest %s)",

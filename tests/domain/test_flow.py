@@ -49,7 +49,7 @@ def test_threaded_posts_reply_to_the_previous_post_and_rules_to_welcome() -> Non
         if actions:
             replies.append((actions[0].step.kind, actions[0].reply_to))
             flow.posted(actions[0].step.key, post_id=post_id, at=now)
-        now += timedelta(minutes=30)
+        now += timedelta(minutes=5)
     assert replies[:3] == [("welcome", None), ("rules", 1), ("question", 2)]
 
 
@@ -214,3 +214,60 @@ def test_refusals_are_decided_by_the_flow() -> None:
     assert not any(s.key.startswith("ask") for s in flow.steps)
     flow.handle(End(), T0 + timedelta(minutes=8), FACTS)
     assert not flow.handle(Skip(), T0 + timedelta(minutes=8), FACTS).ok  # closing is next
+
+
+def test_back_after_the_end_only_the_closing_goes_out_and_the_last_call_is_dropped() -> None:
+    """The bot was down from minute 40 to three minutes after the end: "a few minutes
+    left" would be wrong, so only the closing goes out, late."""
+    flow = _flow(6)
+    _run(flow, T0 + timedelta(minutes=40))
+    actions = flow.tick(T0 + timedelta(minutes=63))
+    notices = [a.text for a in actions if isinstance(a, Notice)]
+    (post,) = [a for a in actions if isinstance(a, Post)]
+    assert post.step.kind == "closing" and not post.late
+    assert notices == [
+        "No time left for a question; dropped it (q-6).",
+        "Too late for the last call; dropped it.",
+    ]
+    assert [s.status for s in flow.steps if s.kind != "closing"][-2:] == [StepStatus.DROPPED] * 2
+
+
+def test_a_last_call_with_less_than_a_minute_left_is_dropped() -> None:
+    flow = _flow(1)
+    _run(flow, T0 + timedelta(minutes=6))
+    made = _run_from(flow, T0 + timedelta(minutes=59, seconds=30), T0 + timedelta(minutes=61))
+    assert made == [("60", 0, "closing")]
+    assert flow.steps[-2].status == StepStatus.DROPPED
+
+
+def test_a_closing_later_than_the_grace_period_is_dropped_and_the_chat_ends() -> None:
+    flow = _flow(1)
+    _run(flow, T0 + timedelta(minutes=6))
+    actions = flow.tick(T0 + timedelta(minutes=76))  # the grace period is 15 minutes
+    assert not [a for a in actions if isinstance(a, Post)]
+    assert flow.status == FlowState.ENDED and flow.end == T0 + timedelta(minutes=60)
+
+
+def test_a_step_begun_before_its_moment_passed_is_posted_late_only_if_already_on_x() -> None:
+    flow = _flow(1)
+    _run(flow, T0 + timedelta(minutes=6))
+    (begun,) = flow.tick(T0 + timedelta(minutes=55))
+    assert begun.step.kind == "last_call"
+    stored = Flow.from_json(flow.to_json())  # the process died while posting it
+    (again,) = stored.tick(T0 + timedelta(minutes=62))
+    assert isinstance(again, Post) and again.step.key == "last_call" and again.late
+    assert stored.skipped("last_call").text == "Too late for the last call; dropped it."
+    (closing,) = stored.tick(T0 + timedelta(minutes=62))
+    assert isinstance(closing, Post) and closing.step.kind == "closing"
+
+
+def test_a_step_x_refused_outright_is_pending_again_and_held_posts_drop_late_steps() -> None:
+    flow = _flow(2)
+    _run(flow, T0 + timedelta(minutes=6))
+    (q2,) = flow.tick(T0 + timedelta(minutes=13))
+    flow.unstart(q2.step.key)  # X's post limit was spent
+    assert flow.tick(T0 + timedelta(minutes=40), posting=False) == []
+    notices = flow.tick(T0 + timedelta(minutes=56), posting=False)
+    assert [n.text for n in notices if isinstance(n, Notice)] == [
+        "No time left for a question; dropped it (q-2)."
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,7 +13,7 @@ import pytest
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.domain.posts import XUser
 from chatbot.domain.views import MirroredAnswer
-from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, XEmulator
+from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, SEARCH_LAG_LIKE_X, XEmulator
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.host import Host
 from chatbot.hosting.publisher import Publisher
@@ -72,8 +73,11 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def emulator(clock: ManualClock) -> AsyncIterator[XEmulator]:
-    """The X emulator on 127.0.0.1, on the same manual clock."""
-    emu = XEmulator(now=clock.now, end_time_min_age_seconds=0)
+    """The X emulator on 127.0.0.1, on the same manual clock, with X's search lag: a post
+    shows in search some seconds after it is made, not always in id order."""
+    emu = XEmulator(
+        now=clock.now, end_time_min_age_seconds=0, visibility_delay_seconds=SEARCH_LAG_LIKE_X
+    )
     await emu.start("127.0.0.1", 0)
     yield emu
     await emu.stop()
@@ -101,6 +105,7 @@ def make_x(emulator: XEmulator, clock: ManualClock, meter: XMeter) -> TweepyXCli
         now=clock.now,
         sleep=_no_sleep,
         retry=RetryPolicy(timeout=5.0),
+        search_max_pages=1,  # as `chatbot run`: each page is stored before the next is read
     )
 
 
@@ -121,7 +126,9 @@ class Rig:
     clients: list[TweepyXClient] = field(default_factory=list)
     ports: list[SqlChatStore] = field(default_factory=list)
 
-    def new_host(self) -> Host:
+    def new_host(self, *, drive: bool = False) -> Host:
+        """A new process's host; ``drive``: it runs its chats in tasks, as in production
+        (the test moves the clock with ``live``), instead of the test stepping them."""
         store = SqlChatStore(self.store)
         self.ports.append(store)
         usage = UsageLedger(store)
@@ -137,8 +144,15 @@ class Rig:
             publisher=Publisher(store=store, x=x, usage=usage),
             poll_seconds=15,
         )
-        self.host = Host(catalog=self.catalog, deps=deps, drive=False)
+        self.host = Host(catalog=self.catalog, deps=deps, drive=drive)
         return self.host
+
+    async def live(self, until: datetime, *, step: timedelta = timedelta(seconds=5)) -> None:
+        """Let driven chats run until ``until``: the clock moves ``step`` at a time, with
+        a few real milliseconds at each for their HTTP and database work."""
+        while self.clock.now() < until:
+            await self.clock.advance(min(step, until - self.clock.now()))
+            await asyncio.sleep(0.005)
 
     async def close(self) -> None:
         for x in self.clients:

@@ -40,9 +40,9 @@ def answers(rig: Rig, runner: ChatRunner) -> dict[int, list[tuple[int, str]]]:
 
 
 async def reply(rig: Rig, runner: ChatRunner, to: int, text: str) -> int:
-    """A reply to ``to``, collected by the next pass."""
+    """A reply to ``to``, collected by the first pass after X's search shows it."""
     post_id = rig.emulator.add_post(FRIEND, f"{text} #SMBchat", reply_to=to)
-    await run_until(rig, runner, rig.clock.now() + timedelta(seconds=30))
+    await run_until(rig, runner, rig.clock.now() + timedelta(minutes=1))
     return post_id
 
 

@@ -147,7 +147,7 @@ async def test_a_search_failing_part_way_then_a_crash_loses_no_answer_and_reads_
     ]
     # X answers the first page of the next pass, then fails every retry of the second.
     rig.emulator.inject_errors(4, status=503, after=1)
-    await rig.clock.advance(timedelta(seconds=20))
+    await rig.clock.advance(timedelta(seconds=50))  # X's search shows them all by then
     await runner.step()
     stored = {p.id for p in rig.store.collected_posts(runner.occurrence_id)}
     assert set(answers[-100:]) <= stored and not set(answers[:-100]) & stored
@@ -165,3 +165,19 @@ async def test_a_search_failing_part_way_then_a_crash_loses_no_answer_and_reads_
     assert {a.post_id for a in rig.store.answers(runner.occurrence_id) if a.question_number == 1} \
         >= set(answers)  # fmt: skip
     assert [rig.emulator.request_log.returned_ids[i] for i in answers] == [1] * len(answers)
+
+
+async def test_back_three_minutes_after_the_end_posts_the_closing_but_no_last_call(
+    rig: Rig,
+) -> None:
+    """'A few minutes left' after the chat's end would be wrong: the steps whose moment
+    has passed are dropped (the README's rule), and the moderators are told."""
+    await run_chat(rig, None, T0 + timedelta(minutes=40))
+    await rig.clock.advance(timedelta(minutes=23))  # down from minute 40 to minute 63
+    runner = await restart(rig)
+    assert runner is not None
+    await run_chat(rig, None, T0 + timedelta(minutes=66), runner=runner)
+
+    late = [p for p in bot_posts(rig) if minute(p) > 40]
+    assert [p["text"][:7] for p in late] == ["That's "]
+    assert any("Too late for the last call" in n for n in rig.moderators.notices)

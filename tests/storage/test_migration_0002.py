@@ -12,6 +12,7 @@ from sqlmodel import SQLModel
 
 from chatbot.storage.engine import alembic_config, current_revision, make_engine, upgrade
 from chatbot.storage.repository import Repository
+from tests.storage.old_schema import old_occurrence
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 CHANNEL = 1_234_567_890_123_456_789
@@ -19,17 +20,10 @@ CHANNEL = 1_234_567_890_123_456_789
 
 def _fill_at_0001(store: Repository) -> int:
     """Write rows only the 0001 schema knows; return the occurrence id."""
-    occurrence = store.get_or_create_occurrence(
-        chat_slug="smbchat",
-        local_date="2026-11-23",
-        hashtag="#SMBchat",
-        question_set="smb/engaging-customers",
-        scheduled_start=T0,
-    )
-    assert occurrence.id is not None
-    store.intend_post(occurrence_id=occurrence.id, key="q1", text="Q1: hello", now=T0)
+    occurrence = old_occurrence(store.engine, scheduled_start=T0)
+    store.intend_post(occurrence_id=occurrence, key="q1", text="Q1: hello", now=T0)
     store.hide_user(chat_slug="smbchat", username="spam", by="mod", now=T0)
-    return occurrence.id
+    return occurrence
 
 
 def test_a_0001_database_with_rows_upgrades_to_0002_without_losing_them(
@@ -44,7 +38,6 @@ def test_a_0001_database_with_rows_upgrades_to_0002_without_losing_them(
     upgrade(engine, "0002")
 
     assert current_revision(engine) == "0002"
-    assert store.get_occurrence(occ) is not None
     assert [p.text for p in store.bot_posts(occ)] == ["Q1: hello"]
     assert store.hidden_usernames("smbchat") == {"spam"}
     store.save_discord_thread(

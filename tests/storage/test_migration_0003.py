@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 from chatbot.domain.cost import Usage
 from chatbot.storage.engine import alembic_config, current_revision, make_engine, upgrade
 from chatbot.storage.repository import Repository
+from tests.storage.old_schema import old_occurrence
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 DAY = date(2026, 11, 24)
@@ -21,16 +22,10 @@ POST = 1_987_654_321_987_654_321  # a real-sized X id
 
 def _fill_at_0002(store: Repository) -> int:
     """Write rows only the 0002 schema knows; return the occurrence id."""
-    occurrence = store.get_or_create_occurrence(
-        chat_slug="smbchat",
-        local_date="2026-11-23",
-        hashtag="#SMBchat",
-        question_set="smb/engaging-customers",
-        scheduled_start=T0,
-    )
-    store.add_usage(occurrence.id, Usage(requests=3, posts_read=120, posts_created=10))
-    store.save_discord_thread(occurrence_id=occurrence.id, question_number=1, channel_id=5)
-    return occurrence.id
+    occurrence = old_occurrence(store.engine, scheduled_start=T0)
+    store.add_usage(occurrence, Usage(requests=3, posts_read=120, posts_created=10))
+    store.save_discord_thread(occurrence_id=occurrence, question_number=1, channel_id=5)
+    return occurrence
 
 
 def test_a_0002_database_with_rows_upgrades_to_0003_without_losing_them(
@@ -42,7 +37,7 @@ def test_a_0002_database_with_rows_upgrades_to_0003_without_losing_them(
     store = Repository(engine)
     occ = _fill_at_0002(store)
 
-    upgrade(engine)
+    upgrade(engine, "0003")
 
     assert current_revision(engine) == "0003"
     assert store.usage(occ) == Usage(requests=3, posts_read=120, posts_created=10)

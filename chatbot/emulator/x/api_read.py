@@ -85,8 +85,10 @@ def _page_body(
     token_name: str,
     *,
     relevancy: bool = False,
+    search: bool = False,
 ) -> dict[str, Any]:
-    """One page of ``posts`` (newest first); ``relevancy`` orders the page by engagement."""
+    """One page of ``posts`` (newest first); ``relevancy`` orders the page by engagement;
+    ``search``: recent search's page (the log counts those reads apart)."""
     page = posts[:size]
     if not page:
         return {"meta": {"result_count": 0}}
@@ -102,7 +104,7 @@ def _page_body(
     if len(posts) > size:
         meta[token_name] = encode_token(oldest)
     body["meta"] = meta
-    state.log.record_read((p.id for p in page), state.now())
+    state.log.record_read((p.id for p in page), state.now(), search=search)
     return body
 
 
@@ -192,7 +194,9 @@ async def search_recent(request: web.Request) -> web.Response:
         visible_by=state.now(),
         limit=size + 1,
     )
-    body = _page_body(state, found, size, fields, "next_token", relevancy=order == "relevancy")
+    body = _page_body(
+        state, found, size, fields, "next_token", relevancy=order == "relevancy", search=True
+    )
     return json_response(body)
 
 

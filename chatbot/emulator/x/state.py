@@ -11,6 +11,10 @@ from chatbot.emulator.x.limits import RateLimiter
 from chatbot.emulator.x.store import Store
 from chatbot.emulator.x.traffic import Faults, RequestLog
 
+# X's recent search shows a post some seconds after it was made, not always in id order:
+# the range of delays (seconds) the hosting tests, the benchmarks and `chatbot demo` run with.
+SEARCH_LAG_LIKE_X = (1.0, 20.0)
+
 
 @dataclass(slots=True)
 class Settings:

@@ -31,8 +31,9 @@ class RequestLog:
     posts_returned: int = 0
     billed_reads: set[tuple[int, str]] = field(default_factory=set)
     returned_ids: Counter[int] = field(default_factory=Counter)
+    searched: Counter[tuple[int, str]] = field(default_factory=Counter)  # by recent search
 
-    def record_read(self, post_ids: Iterable[int], at: datetime) -> int:
+    def record_read(self, post_ids: Iterable[int], at: datetime, *, search: bool = False) -> int:
         """Count posts returned to a client; each post is billed once per UTC day."""
         count = 0
         day = at.date().isoformat()
@@ -40,6 +41,8 @@ class RequestLog:
             count += 1
             self.returned_ids[post_id] += 1
             self.billed_reads.add((post_id, day))
+            if search:
+                self.searched[(post_id, day)] += 1
         self.posts_returned += count
         return count
 
@@ -52,7 +55,8 @@ class RequestLog:
 
         ``returned_per_post`` is posts returned per distinct post returned (1.00: nothing
         was read twice); ``billed_per_post`` the same for what X bills (each post once a
-        UTC day).
+        UTC day); ``searched_again_same_day`` the posts recent search returned more than
+        once on one UTC day (lookups by id, such as a metrics refresh, are not searches).
         """
         distinct = len(self.returned_ids)
         return {
@@ -65,6 +69,7 @@ class RequestLog:
             "distinct_posts_returned": distinct,
             "returned_per_post": round(self.posts_returned / distinct, 3) if distinct else 0.0,
             "billed_per_post": round(len(self.billed_reads) / distinct, 3) if distinct else 0.0,
+            "searched_again_same_day": len([n for n in self.searched.values() if n > 1]),
         }
 
 
