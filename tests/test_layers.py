@@ -79,7 +79,16 @@ def test_the_core_has_no_circle_even_through_type_only_imports() -> None:
     assert _circles(core, list(core)) == []
 
 
-ADAPTERS = ("chatbot.x", "chatbot.storage", "chatbot.discord_adapter", "chatbot.emulator")
+ADAPTERS = (
+    "chatbot.x",
+    "chatbot.bluesky",
+    "chatbot.mastodon",
+    "chatbot.storage",
+    "chatbot.discord_adapter",
+    "chatbot.emulator",
+    "atproto",
+    "mastodon",
+)
 RULES = [
     ("chatbot.domain", (*ADAPTERS, "chatbot.hosting", "chatbot.recap", "sqlmodel", "discord")),
     ("chatbot.render", (*ADAPTERS, "chatbot.hosting", "chatbot.recap", "sqlmodel", "discord")),
