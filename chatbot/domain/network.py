@@ -8,6 +8,7 @@ collect from several networks and one recap can name everyone in their own synta
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -82,3 +83,18 @@ class LengthRule:
     limit: int
     unit: str  # "weighted" (X), "graphemes" (Bluesky), "characters" (Mastodon)
     url_length: int | None = None  # a link counts this many, whatever its length
+
+
+def stored_id(network: Network, native_id: str) -> int:
+    """The 64-bit number a post or person of any network is stored under.
+
+    X's own ids are positive numbers and stay as they are. Bluesky URIs and DIDs and
+    Mastodon ids become a stable negative number derived from the network and the id,
+    so they never clash with X's, and a reply's parent (known only by the network's id)
+    maps to the same number as the parent itself: reply chains join in the database the
+    same way on every network. Two ids meet on one number with odds near 1 in 10^19.
+    """
+    if network is Network.X:
+        return int(native_id)
+    digest = hashlib.blake2b(f"{network}:{native_id}".encode(), digest_size=8).digest()
+    return -(int.from_bytes(digest, "big") >> 1) - 1

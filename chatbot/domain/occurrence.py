@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from chatbot.domain.flow import Flow
+from chatbot.domain.network import Network
 
 
 class OccurrenceState(StrEnum):
@@ -73,9 +74,12 @@ class BotPost:
     state: PostState = PostState.INTENDED
     reply_to_post_id: int | None = None
     media_path: str | None = None
-    x_post_id: int | None = None
+    x_post_id: int | None = None  # the post's stored id (see domain.network.stored_id)
     sent_at: datetime | None = None
     error: str | None = None
+    network: Network = Network.X
+    native_id: str | None = None  # the network's own id: a Bluesky at:// URI, a Mastodon id
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,11 +72,23 @@ class Occurrence(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("chat_slug", "local_date", name="uq_occurrence_day"),)
 
 
+def _network() -> Any:
+    """The network a row belongs to ("x", "bluesky", "mastodon"); rows from before
+    other networks existed are X's."""
+    return Field(default="x", sa_column_kwargs={"server_default": "x"})
+
+
 class BotPost(SQLModel, table=True):
-    """A post the bot means to make, recorded before it is sent (idempotency key)."""
+    """A post the bot means to make on one network, recorded before it is sent.
+
+    ``x_post_id`` is the post's stored id on any network (``domain.network.stored_id``);
+    ``native_id`` the network's own id: a Bluesky ``at://`` URI (its record key chosen
+    before sending, so a retry cannot make a second post) or a Mastodon status id.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    network: str = _network()
     key: str  # "welcome", "rules", "q1", "ask-1", "last_call", "closing", "reminder-1h"...
     text: str = Field(sa_column=Column(Text, nullable=False))
     reply_to_post_id: int | None = Field(default=None, sa_column=_big())
@@ -86,12 +98,20 @@ class BotPost(SQLModel, table=True):
     intended_at: datetime = Field(sa_column=_when(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_when())
     error: str | None = None
+    native_id: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
-    __table_args__ = (UniqueConstraint("occurrence_id", "key", name="uq_bot_post_key"),)
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "network", "key", name="uq_bot_post_network_key"),
+    )
 
 
 class CollectedPost(SQLModel, table=True):
-    """A post read from X during a chat window, stored once by its X id."""
+    """A post read during a chat window, stored once by its id.
+
+    X posts are stored under X's id; other networks' under ``domain.network.stored_id``
+    of their own id, which ``native_id`` keeps (with ``url``, where the post is seen).
+    """
 
     id: int = Field(sa_column=_big(primary_key=True))
     occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
@@ -111,6 +131,9 @@ class CollectedPost(SQLModel, table=True):
     impression_count: int = 0
     from_host: bool = False
     collected_at: datetime = Field(sa_column=_when(nullable=False))
+    network: str = _network()
+    native_id: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Answer(SQLModel, table=True):
@@ -128,7 +151,11 @@ class Answer(SQLModel, table=True):
 
 
 class Participant(SQLModel, table=True):
-    """An X account that took part in any chat, across weeks."""
+    """A person who took part in any chat, across weeks, on one network.
+
+    ``user_id`` is X's user id, or ``domain.network.stored_id`` of a Bluesky DID or a
+    Mastodon account; ``username`` the handle a mention uses on that network.
+    """
 
     user_id: int = Field(sa_column=_big(primary_key=True))
     username: str = Field(index=True)
@@ -138,6 +165,7 @@ class Participant(SQLModel, table=True):
     last_seen_at: datetime = Field(sa_column=_when(nullable=False))
     first_occurrence_id: int | None = None
     last_occurrence_id: int | None = None
+    network: str = _network()
 
 
 class HiddenUser(SQLModel, table=True):

@@ -33,3 +33,15 @@ def old_occurrence(
         connection.execute(text(f"INSERT INTO occurrence ({names}) VALUES ({params})"), values)
         found = connection.execute(text("SELECT max(id) FROM occurrence")).scalar_one()
     return int(found)
+
+
+def old_bot_post(engine: Engine, *, occurrence_id: int, key: str, text_: str, at: datetime) -> None:
+    """Insert one intended bot post with the columns every revision has."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO botpost (occurrence_id, key, text, state, intended_at) "
+                "VALUES (:occurrence_id, :key, :text, 'intended', :at)"
+            ),
+            {"occurrence_id": occurrence_id, "key": key, "text": text_, "at": at},
+        )

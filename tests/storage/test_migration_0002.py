@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 from chatbot.storage.engine import alembic_config, current_revision, make_engine, upgrade
 from chatbot.storage.repository import Repository
-from tests.storage.old_schema import old_occurrence
+from tests.storage.old_schema import old_bot_post, old_occurrence
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 CHANNEL = 1_234_567_890_123_456_789
@@ -21,7 +21,7 @@ CHANNEL = 1_234_567_890_123_456_789
 def _fill_at_0001(store: Repository) -> int:
     """Write rows only the 0001 schema knows; return the occurrence id."""
     occurrence = old_occurrence(store.engine, scheduled_start=T0)
-    store.intend_post(occurrence_id=occurrence, key="q1", text="Q1: hello", now=T0)
+    old_bot_post(store.engine, occurrence_id=occurrence, key="q1", text_="Q1: hello", at=T0)
     store.hide_user(chat_slug="smbchat", username="spam", by="mod", now=T0)
     return occurrence
 
@@ -38,7 +38,8 @@ def test_a_0001_database_with_rows_upgrades_to_0002_without_losing_them(
     upgrade(engine, "0002")
 
     assert current_revision(engine) == "0002"
-    assert [p.text for p in store.bot_posts(occ)] == ["Q1: hello"]
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT text FROM botpost")).scalars().all() == ["Q1: hello"]
     assert store.hidden_usernames("smbchat") == {"spam"}
     store.save_discord_thread(
         occurrence_id=occ, question_number=1, channel_id=CHANNEL, thread_id=CHANNEL + 1

@@ -25,9 +25,10 @@ def test_chats_ended_before_the_upgrade_count_as_collected_and_live_ones_do_not(
     )
     running = old_occurrence(engine, scheduled_start=T0, state="running", local_date="2026-11-30")
 
-    upgrade(engine)
+    upgrade(engine, "0004")
 
     assert current_revision(engine) == "0004"
+    upgrade(engine)
     store = Repository(engine)
     assert store.get_occurrence(ended).collected_at == until
     assert store.get_occurrence(running).collected_at is None
