@@ -11,17 +11,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
-from chatbot.domain.posts import Metrics
+from chatbot.domain.posts import Metrics, Network, XPost, XUser
 
-
-class Network(StrEnum):
-    """A network a chat can be hosted on."""
-
-    X = "x"
-    BLUESKY = "bluesky"
-    MASTODON = "mastodon"
+__all__ = ["Author", "LengthRule", "NetPost", "Network", "PostRef", "as_stored", "stored_id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +91,27 @@ def stored_id(network: Network, native_id: str) -> int:
         return int(native_id)
     digest = hashlib.blake2b(f"{network}:{native_id}".encode(), digest_size=8).digest()
     return -(int.from_bytes(digest, "big") >> 1) - 1
+
+
+def as_stored(post: NetPost) -> XPost:
+    """A Bluesky or Mastodon post in the shape the chat core collects and assigns, under
+    stored ids (its reply parent's too, so reply chains join as on X)."""
+    network = post.network
+    return XPost(
+        id=stored_id(network, post.ref.id),
+        author=XUser(
+            id=stored_id(network, post.author.id),
+            username=post.author.handle,
+            name=post.author.name,
+            followers_count=post.author.followers,
+        ),
+        text=post.text,
+        created_at=post.created_at,
+        in_reply_to_post_id=stored_id(network, post.reply_to) if post.reply_to else None,
+        quoted_post_id=stored_id(network, post.quote_of) if post.quote_of else None,
+        metrics=post.metrics,
+        hashtags=post.hashtags,
+        network=network,
+        native_id=post.ref.id,
+        url=post.ref.url,
+    )

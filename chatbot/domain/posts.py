@@ -1,9 +1,23 @@
-"""Posts and users as they come from X, free of any client library."""
+"""Posts and users as the chat core sees them, free of any client library.
+
+They are shaped after X's (numeric ids); a post from Bluesky or Mastodon is carried in
+the same shape under its stored id (``domain.network.stored_id``), with its network and
+its own id and address beside it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+
+
+class Network(StrEnum):
+    """A network a chat can be hosted on."""
+
+    X = "x"
+    BLUESKY = "bluesky"
+    MASTODON = "mastodon"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +62,9 @@ class XPost:
     hashtags: tuple[str, ...] = ()
     mentions: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
+    network: Network = Network.X
+    native_id: str = ""  # another network's own id (a Bluesky at:// URI, a Mastodon id)
+    url: str = ""  # where another network shows the post (X's is built from the id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from chatbot.domain.answers import Assignment
-from chatbot.domain.posts import Metrics, XPost, XUser
+from chatbot.domain.posts import Metrics, Network, XPost, XUser
 from chatbot.storage.base import CHUNK, StoreBase
 from chatbot.storage.tables import Answer, CollectedPost, Occurrence, Participant
 
@@ -109,6 +109,7 @@ class CollectedStore(StoreBase):
                     first_seen_at=post.created_at,
                     last_seen_at=post.created_at,
                     first_occurrence_id=occurrence_id,
+                    network=post.network,
                 )
             person.username = post.author.username
             person.name = post.author.name
@@ -246,6 +247,9 @@ def _collected_row(
         impression_count=m.impression_count,
         from_host=post.author.id == host_user_id,
         collected_at=now,
+        network=post.network,
+        native_id=post.native_id or None,
+        url=post.url or None,
     )
 
 
@@ -286,6 +290,9 @@ def stored_post(row: CollectedPost) -> XPost:
         in_reply_to_user_id=row.in_reply_to_user_id,
         quoted_post_id=row.quoted_post_id,
         metrics=stored_metrics(row),
+        network=Network(row.network),
+        native_id=row.native_id or "",
+        url=row.url or "",
     )
 
 
