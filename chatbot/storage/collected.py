@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, case, func, or_, update
+from sqlalchemy import Connection, CursorResult, Table, bindparam, case, cast, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -89,19 +89,21 @@ class CollectedStore(StoreBase):
         """Insert the posts not stored yet, without ORM rows: one INSERT ... ON CONFLICT
         DO NOTHING (sent in batches of many rows by SQLAlchemy's "insertmanyvalues"), whose
         RETURNING says which were new; then their authors in one upsert."""
-        unique = list({p.id: p for p in reversed(posts)}.values())[::-1]  # first of each id
+        unique: dict[int, XPost] = {}
+        for post in posts:
+            unique.setdefault(post.id, post)
         if not unique:
             return []
         conn = s.connection()
-        rows = [_collected_row(post, occurrence_id, now, host_user_id) for post in unique]
+        rows = [_collected_row(post, occurrence_id, now, host_user_id) for post in unique.values()]
         table = _table(CollectedPost)
-        insert = _insert(conn, table).on_conflict_do_nothing(index_elements=["id"])
+        insert = _insert(conn, table, rows).on_conflict_do_nothing(index_elements=["id"])
         if conn.dialect.insert_executemany_returning:
-            inserted = set(conn.execute(insert.returning(table.c.id), rows).scalars())
+            inserted = set(_execute(conn, insert.returning(table.c.id), rows).scalars())
         else:  # no RETURNING: ask first (the store's one thread is the only writer)
-            inserted = {p.id for p in self._unstored(conn, unique)}
-            conn.execute(insert, rows)
-        new = [post for post in unique if post.id in inserted]
+            inserted = {p.id for p in self._unstored(conn, list(unique.values()))}
+            _execute(conn, insert, rows)
+        new = [post for post in unique.values() if post.id in inserted]
         self._touch_participants(conn, new, occurrence_id, host_user_id)
         return new
 
@@ -142,7 +144,7 @@ class CollectedStore(StoreBase):
             for user_id, post in latest.items()
         ]
         table = _table(Participant)
-        insert = _insert(conn, table)
+        insert = _insert(conn, table, rows)
         fresh = insert.excluded
         upsert = insert.on_conflict_do_update(
             index_elements=["user_id"],
@@ -157,7 +159,7 @@ class CollectedStore(StoreBase):
                 "last_occurrence_id": fresh.last_occurrence_id,
             },
         )
-        conn.execute(upsert, rows)
+        _execute(conn, upsert, rows)
 
     def collected_post_ids(self, occurrence_id: int) -> list[int]:
         """Return the ids of every post collected for an occurrence, oldest first."""
@@ -249,10 +251,11 @@ class CollectedStore(StoreBase):
             if answer.post_id not in corrected and key not in rows:
                 rows[key] = _answer_values(occurrence_id, answer)
         if rows:
-            insert = _insert(conn, _table(Answer)).on_conflict_do_nothing(
+            values = list(rows.values())
+            insert = _insert(conn, _table(Answer), values).on_conflict_do_nothing(
                 index_elements=["post_id", "question_number"]
             )
-            conn.execute(insert, list(rows.values()))
+            _execute(conn, insert, values)
 
     def answers(self, occurrence_id: int) -> list[Assignment]:
         """Return the answer assignments of an occurrence, by post id."""
@@ -278,13 +281,33 @@ def _table(model: Any) -> Table:
     return table
 
 
-def _insert(conn: Connection, table: Table) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL alike)."""
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> Any:
+    """The dialect's INSERT of ``rows`` (it knows ON CONFLICT on SQLite and PostgreSQL);
+    run it with ``_execute``.
+
+    SQLite takes the rows as an executemany, which SQLAlchemy sends as multi-row VALUES
+    ("insertmanyvalues"). PostgreSQL takes one array per column, unnested in one
+    ``INSERT ... SELECT``: the same short statement whatever the number of rows, where
+    psycopg would otherwise send a statement per row (pipeline) or parse a new long one.
+    """
     if conn.dialect.name == "postgresql":
-        return postgresql.insert(table)
+        columns = list(rows[0])
+        arrays = [
+            func.unnest(cast(bindparam(f"rows_{name}"), postgresql.ARRAY(table.c[name].type)))
+            for name in columns
+        ]
+        return postgresql.insert(table).from_select(columns, select(*arrays))
     if conn.dialect.name == "sqlite":
         return sqlite.insert(table)
     raise NotImplementedError(f"no ON CONFLICT insert for {conn.dialect.name}")
+
+
+def _execute(conn: Connection, insert: Any, rows: list[dict[str, Any]]) -> CursorResult[Any]:
+    """Run an ``_insert`` statement with its rows."""
+    if conn.dialect.name == "postgresql":
+        columns = {f"rows_{name}": [row[name] for row in rows] for name in rows[0]}
+        return conn.execute(insert, columns)
+    return conn.execute(insert, rows)
 
 
 def _collected_row(
