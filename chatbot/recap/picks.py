@@ -106,8 +106,8 @@ def choose_shoutouts(
     }
     everyone = len(answered)
     contributors = stats.top_contributors
-    if network is not None and stats.several_networks:
-        theirs = [p for p in record.posts if p.network is network]
+    theirs = [p for p in record.posts if p.network is network] if network else record.posts
+    if len(theirs) != len(record.posts):  # people of other networks are left out
         authors = {p.author_id for p in theirs}
         answered = {uid: name for uid, name in answered.items() if uid in authors}
         contributors = top_contributors(theirs)
