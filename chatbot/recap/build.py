@@ -17,7 +17,7 @@ from chatbot.recap.model import ChatPost, ChatRecord
 from chatbot.recap.page import write_html
 from chatbot.recap.picks import highlights
 from chatbot.recap.series import SeriesSource
-from chatbot.recap.stats import ChatStats, compute_stats
+from chatbot.recap.stats import ChatStats, compute_stats, cost_line, network_lines, plural
 from chatbot.recap.thread import compose_thread
 from chatbot.recap.tree import sections
 
@@ -71,6 +71,19 @@ class Recap:
     def networks(self) -> tuple[Network, ...]:
         """The networks the chat was held on (and any its posts came from)."""
         return self.record.networks if self.record else (Network.X,)
+
+    def numbers(self) -> list[str]:
+        """The recap's numbers as moderators preview them: people and posts in all, then
+        per network when the chat was on several, then what it cost (X's alone)."""
+        s = self.stats
+        history = self.record.knows_history if self.record else True
+        people = plural(s.participants, "person", "people")
+        if history:
+            people += f" ({s.new_participants} new, {s.returning_participants} returning)"
+        lines = [f"In all: {people}, {plural(s.posts, 'post')}, {plural(s.answers, 'answer')}"]
+        if s.several_networks:
+            lines.extend(network_lines(s, history=history))
+        return [*lines, cost_line(s)]
 
 
 def thread_posts(recap: Recap, network: Network, *, rule: LengthRule | None = None) -> list[str]:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from chatbot.domain.cost import Usage
 from chatbot.domain.posts import Metrics, Network
+from chatbot.render.safe_text import safe_link
 
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})\b")
 # A Bluesky or Mastodon mention: @ana.bsky.social, @ana@mastodon.social (checked whole).
@@ -22,7 +23,6 @@ _NET_MENTION = re.compile(r"(?<![\w@])@([\w.-]+(?:@[\w.-]+)?)")
 INFERRED = "window"
 NOT_ANSWERS = frozenset({"inherited", "general"})
 NETWORK_NAMES = {Network.X: "X", Network.BLUESKY: "Bluesky", Network.MASTODON: "Mastodon"}
-_SAFE_LINK = re.compile(r"https?://[^\s\"'<>\\`]+", re.IGNORECASE)
 _HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?", re.IGNORECASE)
 
 
@@ -52,12 +52,6 @@ def network_name(network: Network | str) -> str:
 def post_url(username: str, post_id: int) -> str:
     """Return the public address of a post on X."""
     return f"https://x.com/{username}/status/{post_id}"
-
-
-def safe_link(url: str) -> str:
-    """``url`` when it is a plain http(s) address a page may link to, else "" (addresses
-    come from other networks' servers: no ``javascript:``, no quote or space to break out)."""
-    return url if _SAFE_LINK.fullmatch(url) else ""
 
 
 def bluesky_post_url(uri: str) -> str:
