@@ -17,7 +17,7 @@ from chatbot.hosting.usage import UsageLedger
 from chatbot.ports import XClient, XError
 from chatbot.recap import Recap, build_recap
 from chatbot.recap.imports import ImportRefusedError, check_importable, import_transcript
-from chatbot.recap.series import SeriesReport, percent
+from chatbot.recap.series import SeriesReport, network_counts, people_in_all, percent
 from chatbot.recap.series_files import build_series
 from chatbot.recap.stats import plural
 from chatbot.recap.transcript import build_transcript_from_x, search_chat
@@ -255,8 +255,7 @@ def print_series(report: SeriesReport, out: TextIO) -> None:
     first, last = report.weeks[0].local_date, report.weeks[-1].local_date
     print(
         f"{printable(report.hashtag)} ({report.slug}): {plural(len(report.weeks), 'week')} "
-        f"from {first} to {last}, {plural(report.people, 'person', 'people')} in all, "
-        f"${report.cost} on X\n",
+        f"from {first} to {last}, {people_in_all(report)}, ${report.cost} on X\n",
         file=out,
     )
     print(f"{'date':<13}{'people':>7}{'new':>5}{'back':>6}{'kept':>6}"
@@ -271,6 +270,10 @@ def print_series(report: SeriesReport, out: TextIO) -> None:
         )
     if report.imported:
         print("* imported with `chatbot transcript --chat`", file=out)
+    if report.several_networks:  # a person is a handle on one network
+        print("\nPeople per network:", file=out)
+        for w in report.weeks:
+            print(f"{w.local_date:<13}{network_counts(w.per_network)}", file=out)
     loyal = ", ".join(
         f"@{printable(r.username)} {plural(r.weeks, 'week')} "
         f"({plural(r.questions, 'question')} answered)"

@@ -49,6 +49,16 @@ def network_name(network: Network | str) -> str:
     return NETWORK_NAMES.get(Network(network), str(network))
 
 
+def network_of(user_id: int, handle: str) -> Network:
+    """The network of a stored person, from their stored id and handle alone: X's ids are
+    positive; Bluesky's and Mastodon's negative (``domain.network.stored_id``), and a
+    Mastodon handle names its instance (``ana@mastodon.social``) where a Bluesky one is a
+    domain name (``ana.bsky.social``). For reads that carry no network column."""
+    if user_id >= 0:
+        return Network.X
+    return Network.MASTODON if "@" in handle.lstrip("@") else Network.BLUESKY
+
+
 def post_url(username: str, post_id: int) -> str:
     """Return the public address of a post on X."""
     return f"https://x.com/{username}/status/{post_id}"

@@ -22,6 +22,11 @@ def three_network_spec(**recap: object) -> ChatSpec:
 
 
 def three_networks(store: Repository) -> ChatWorld:
+    """The second week of ``three_network_weeks``."""
+    return three_network_weeks(store)[1]
+
+
+def three_network_weeks(store: Repository) -> tuple[ChatWorld, ChatWorld]:
     """Week 1: ana on X, bob on Bluesky. Week 2 (returned):
 
     - X: ana (returning) and carl (new) answer Q1;
@@ -69,4 +74,4 @@ def three_networks(store: Repository) -> ChatWorld:
     )
     w.post(ANA, "A2: Instagram reels of the shop floor #SMBchat", minute=11.5)
     w.save()
-    return w
+    return week1, w
