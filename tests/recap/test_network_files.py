@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.recap import build_recap
+from chatbot.domain.network import Network
+from chatbot.recap import build_recap, thread_posts
 from chatbot.recap.build import Recap
 from chatbot.storage.repository import Repository
 from tests.recap.devtools import find_chromium, open_page
@@ -19,7 +20,7 @@ from tests.recap.three_networks import (
     three_network_spec,
     three_networks,
 )
-from tests.recap.world import question_set
+from tests.recap.world import WEEK2, ChatWorld, chat_spec, question_set, user
 
 CHROMIUM = find_chromium()
 
@@ -110,3 +111,21 @@ async def test_the_page_links_each_post_on_its_network(recap: Recap, tmp_path: P
     assert {"Bluesky", "Mastodon"} <= set(tags)
     assert hostile == HOSTILE_NAME and pwned == 0
     assert HOSTILE_TEXT  # shown as text in the section, never run (pwned stays 0)
+
+
+def test_a_chat_on_x_alone_names_no_network(store: Repository, tmp_path: Path) -> None:
+    """Its files stay as they were before other networks (but for posts.csv's two new
+    columns): no network named, no per-network numbers, no free-networks cost note."""
+    w = ChatWorld(store, local_date="2026-01-13", start=WEEK2)
+    w.question(1, minute=2)
+    w.post(user("ann", uid=31), "A1: reels of the shop floor #SMBchat", minute=3)
+    w.save()
+    recap = build_recap(store, chat_spec(), question_set(1), w.occurrence_id, out_dir=tmp_path)
+    assert recap.networks == (Network.X,) and not recap.stats.several_networks
+    md = recap.files.markdown.read_text(encoding="utf-8")
+    page = recap.files.html.read_text(encoding="utf-8")
+    for text in (md, page, "\n".join(recap.posts), "\n".join(recap.numbers())):
+        assert "Bluesky" not in text and "Mastodon" not in text and " on X [" not in text
+    assert "- **@ann** [20:03](https://x.com/ann/status/" in md
+    assert "<h2>Networks</h2>" not in page
+    assert thread_posts(recap, Network.X) == recap.posts
