@@ -13,10 +13,12 @@ from chatbot.clock import SystemClock
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.cost import Prices, Usage, cost_dollars
 from chatbot.domain.occurrence import HELD_STATES, OccurrenceState
+from chatbot.domain.posts import Network
 from chatbot.hosting.usage import UsageLedger
 from chatbot.ports import XClient, XError
-from chatbot.recap import Recap, build_recap
+from chatbot.recap import Recap, build_recap, thread_posts
 from chatbot.recap.imports import ImportRefusedError, check_importable, import_transcript
+from chatbot.recap.model import network_name
 from chatbot.recap.series import SeriesReport, network_counts, people_in_all, percent
 from chatbot.recap.series_files import build_series
 from chatbot.recap.stats import plural
@@ -29,9 +31,17 @@ from chatbot.x.meter import Meter
 
 
 def print_recap(recap: Recap, out: TextIO) -> None:
-    """The thread as it would be posted, then where the files are."""
-    for number, text in enumerate(recap.posts, start=1):
-        print(f"--- post {number}/{len(recap.posts)}\n{printable(text)}", file=out)
+    """The thread as it would be posted, then where the files are; for a chat on several
+    networks, its numbers per network first and the thread as each network gets it."""
+    several = recap.stats.several_networks
+    if several:
+        print("\n".join(printable(line) for line in recap.numbers()), file=out)
+    for network in recap.networks if several else (Network.X,):
+        posts = thread_posts(recap, network)
+        if several:
+            print(f"\n=== The recap thread on {network_name(network)}", file=out)
+        for number, text in enumerate(posts, start=1):
+            print(f"--- post {number}/{len(posts)}\n{printable(text)}", file=out)
     print("\nFiles:", file=out)
     for path in recap.files.all():
         print(f"  {path}", file=out)

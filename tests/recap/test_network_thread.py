@@ -3,6 +3,7 @@ and shout-outs naming only that network's people."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from chatbot.recap import build_recap, thread_posts
 from chatbot.recap.build import Recap
 from chatbot.recap.thread import mentions_in
 from chatbot.render.length import DEFAULT_RULES, length_of
+from chatbot.reports import print_recap
 from chatbot.storage.repository import Repository
 from tests.recap.three_networks import BSKY, MASTO, three_network_spec, three_networks
 from tests.recap.world import question_set
@@ -81,3 +83,18 @@ def test_a_mastodon_instance_with_a_smaller_limit(store: Repository, tmp_path: P
     posts = thread_posts(recap, MASTO, rule=rule)
     assert all(length_of(p, rule) <= 200 for p in posts), posts
     assert max(length_of(p, rule) for p in thread_posts(recap, MASTO)) > 200  # 500 otherwise
+
+
+def test_chatbot_recap_prints_each_networks_thread_and_numbers(
+    store: Repository, tmp_path: Path
+) -> None:
+    recap = _recap(store, tmp_path)
+    shown = io.StringIO()
+    print_recap(recap, shown)
+    text = shown.getvalue()
+    assert text.startswith("In all: 8 people (6 new, 2 returning), 9 posts, 8 answers\nX: 2 people")
+    headings = [line for line in text.splitlines() if line.startswith("=== ")]
+    assert headings == [f"=== The recap thread on {name}" for name in ("X", "Bluesky", "Mastodon")]
+    bluesky = text.split("=== The recap thread on Bluesky")[1].split("=== ")[0]
+    assert "@bob.bsky.social" in bluesky and "@ana " not in bluesky
+    assert "\x1b" not in text
