@@ -3,15 +3,42 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
 from chatbot.domain.answers import question_number_of_host_post
 from chatbot.domain.chat import ChatSpec, QuestionSet
-from chatbot.recap.model import ChatPost, ChatRecord, StoredChat, redact_hidden
+from chatbot.domain.posts import Network
+from chatbot.recap.model import (
+    ChatPost,
+    ChatRecord,
+    StoredChat,
+    bluesky_post_url,
+    redact_hidden,
+)
 
 _QUESTION_PREFIX = re.compile(r"^\s*Q\s?\d{1,2}\s*[:.)\-]\s*")
+
+
+class StoredPlace(Protocol):
+    """Where a stored post was made: its network, its own id and address there."""
+
+    @property
+    def network(self) -> str:
+        """ "x", "bluesky" or "mastodon"."""
+        ...
+
+    @property
+    def native_id(self) -> str | None:
+        """The network's own id (a Bluesky ``at://`` URI, a Mastodon status id)."""
+        ...
+
+    @property
+    def url(self) -> str | None:
+        """Where the network shows the post."""
+        ...
 
 
 class RecordSource(Protocol):
@@ -21,12 +48,44 @@ class RecordSource(Protocol):
         """Return an occurrence's posts, people, question times and X usage."""
         ...
 
+    def posts_by_id(self, ids: Iterable[int]) -> Mapping[int, StoredPlace]:
+        """Return stored posts by stored id (read for other networks' posts only)."""
+        ...
+
 
 def load_record(
     store: RecordSource, chat: ChatSpec, qset: QuestionSet, occurrence_id: int
 ) -> ChatRecord:
-    """Gather an occurrence's participants' posts, answers, people and X usage."""
-    return record_of(store.stored_chat(occurrence_id), chat, qset)
+    """Gather an occurrence's participants' posts, answers, people and X usage, each post
+    and person with its network."""
+    stored = store.stored_chat(occurrence_id)
+    # Only Bluesky and Mastodon posts are stored under negative ids (domain.network.stored_id):
+    # a chat held on X alone reads nothing more.
+    others = [p.id for p in stored.posts if p.id < 0]
+    if others:
+        stored = with_networks(stored, store.posts_by_id(others))
+    return record_of(stored, chat, qset)
+
+
+def with_networks(stored: StoredChat, places: Mapping[int, StoredPlace]) -> StoredChat:
+    """A stored chat whose posts and people know their network and their posts' address."""
+    posts = []
+    for post in stored.posts:
+        place = places.get(post.id)
+        if place is None or place.network == Network.X:
+            posts.append(post)
+            continue
+        network = Network(place.network)
+        link = place.url or ""
+        if not link and network is Network.BLUESKY and place.native_id:
+            link = bluesky_post_url(place.native_id)
+        posts.append(replace(post, network=network, link=link))
+    networks = {p.author_id: p.network for p in posts}
+    people = {
+        uid: replace(person, network=networks.get(uid, person.network))
+        for uid, person in stored.people.items()
+    }
+    return replace(stored, posts=posts, people=people)
 
 
 def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatRecord:
@@ -45,6 +104,7 @@ def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatReco
     else:
         questions = {q.number: q.text for q in qset.questions}
     times = {number: moment for number, (moment, _) in asked.items()} | stored.sent_questions
+    seen = {p.network for p in posts}
     return ChatRecord(
         slug=chat.slug,
         title=chat.title if stored.imported else qset.title or chat.title,
@@ -58,6 +118,7 @@ def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatReco
         usage=stored.usage,
         knows_history=not stored.imported,
         hidden=hidden,
+        networks=tuple(n for n in Network if n in chat.networks or n in seen),
     )
 
 
