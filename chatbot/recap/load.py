@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
@@ -15,41 +14,18 @@ from chatbot.recap.model import (
     ChatPost,
     ChatRecord,
     StoredChat,
-    bluesky_post_url,
     redact_hidden,
 )
 
 _QUESTION_PREFIX = re.compile(r"^\s*Q\s?\d{1,2}\s*[:.)\-]\s*")
 
 
-class StoredPlace(Protocol):
-    """Where a stored post was made: its network, its own id and address there."""
-
-    @property
-    def network(self) -> str:
-        """ "x", "bluesky" or "mastodon"."""
-        ...
-
-    @property
-    def native_id(self) -> str | None:
-        """The network's own id (a Bluesky ``at://`` URI, a Mastodon status id)."""
-        ...
-
-    @property
-    def url(self) -> str | None:
-        """Where the network shows the post."""
-        ...
-
-
 class RecordSource(Protocol):
     """Where stored chats come from (the database's repository)."""
 
     def stored_chat(self, occurrence_id: int) -> StoredChat:
-        """Return an occurrence's posts, people, question times and X usage."""
-        ...
-
-    def posts_by_id(self, ids: Iterable[int]) -> Mapping[int, StoredPlace]:
-        """Return stored posts by stored id (read for other networks' posts only)."""
+        """Return an occurrence's posts (each with its network and address), people,
+        question times and X usage."""
         ...
 
 
@@ -58,34 +34,7 @@ def load_record(
 ) -> ChatRecord:
     """Gather an occurrence's participants' posts, answers, people and X usage, each post
     and person with its network."""
-    stored = store.stored_chat(occurrence_id)
-    # Only Bluesky and Mastodon posts are stored under negative ids (domain.network.stored_id):
-    # a chat held on X alone reads nothing more.
-    others = [p.id for p in stored.posts if p.id < 0]
-    if others:
-        stored = with_networks(stored, store.posts_by_id(others))
-    return record_of(stored, chat, qset)
-
-
-def with_networks(stored: StoredChat, places: Mapping[int, StoredPlace]) -> StoredChat:
-    """A stored chat whose posts and people know their network and their posts' address."""
-    posts = []
-    for post in stored.posts:
-        place = places.get(post.id)
-        if place is None or place.network == Network.X:
-            posts.append(post)
-            continue
-        network = Network(place.network)
-        link = place.url or ""
-        if not link and network is Network.BLUESKY and place.native_id:
-            link = bluesky_post_url(place.native_id)
-        posts.append(replace(post, network=network, link=link))
-    networks = {p.author_id: p.network for p in posts}
-    people = {
-        uid: replace(person, network=networks.get(uid, person.network))
-        for uid, person in stored.people.items()
-    }
-    return replace(stored, posts=posts, people=people)
+    return record_of(store.stored_chat(occurrence_id), chat, qset)
 
 
 def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatRecord:
