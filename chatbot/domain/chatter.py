@@ -60,6 +60,7 @@ _SPAM_WORDS = (
     "followers", "likes", "views", "click", "link", "dm", "message", "crypto", "forex",
     "airdrop", "casino", "make", "earn",
 )  # fmt: skip
+_SPAM_WORD = re.compile("|".join(_SPAM_WORDS))  # on lower-case text: no IGNORECASE
 
 
 def is_spam(text: str) -> bool:
@@ -73,7 +74,7 @@ def _spam(plain: str) -> bool:
     folded = plain.lower()
     if "\u0131" in folded or "\u0307" in folded:  # "ı", and "İ" lowered to "i" + U+0307
         folded = folded.replace("\u0131", "i").replace("i\u0307", "i")
-    return any(word in folded for word in _SPAM_WORDS) and bool(_SPAM.search(plain))
+    return bool(_SPAM_WORD.search(folded)) and bool(_SPAM.search(plain))
 
 
 def reads_as_answer(text: str) -> bool:
