@@ -49,16 +49,8 @@ class CollectedStore(StoreBase):
 
     def unseen(self, posts: Sequence[XPost]) -> list[XPost]:
         """Return the posts whose ids are not stored yet (one id-only SELECT per chunk)."""
-        wanted = list({p.id for p in posts})
-        known: set[int] = set()
         with self._session() as s:
-            conn = s.connection()
-            for start in range(0, len(wanted), CHUNK):
-                query = select(CollectedPost.id).where(
-                    col(CollectedPost.id).in_(wanted[start : start + CHUNK])
-                )
-                known.update(conn.execute(query).scalars())
-        return [p for p in posts if p.id not in known]
+            return self._unstored(s.connection(), posts)
 
     def record_collection(
         self,
@@ -100,8 +92,8 @@ class CollectedStore(StoreBase):
         host_user_id: int,
     ) -> list[XPost]:
         """Insert the posts not stored yet, without ORM rows: one INSERT ... ON CONFLICT
-        DO NOTHING (sent in batches of many rows by SQLAlchemy's "insertmanyvalues"), whose
-        RETURNING says which were new; then their authors in one upsert."""
+        DO NOTHING (``_insert``) whose RETURNING says which were new; then their authors
+        in one upsert."""
         unique: dict[int, XPost] = {}
         for post in posts:
             unique.setdefault(post.id, post)
@@ -123,7 +115,7 @@ class CollectedStore(StoreBase):
     @staticmethod
     def _unstored(conn: Connection, posts: Sequence[XPost]) -> list[XPost]:
         known: set[int] = set()
-        ids = [p.id for p in posts]
+        ids = list({p.id for p in posts})
         for start in range(0, len(ids), CHUNK):
             query = select(CollectedPost.id).where(
                 col(CollectedPost.id).in_(ids[start : start + CHUNK])
