@@ -160,7 +160,12 @@ class AnswerAssigner:
         self.hidden = {h.lstrip("@").lower() for h in hidden}
         self.question_count = question_count
         self.answer_letter = answer_letter
-        self._assigned: dict[int, Sequence[Assignment]] = _by_post(known)
+        # Post id -> its assignments as plain tuples, kept for the whole chat: the garbage
+        # collector untracks tuples of ints and strings, not dataclasses or lists, so a
+        # 100,000-post chat adds no objects to every full collection (bench/README.md).
+        self._assigned: dict[int, _Packed] = {
+            post_id: _pack(found) for post_id, found in _by_post(known).items()
+        }
 
     def add_question_post(self, post_id: int, number: int) -> None:
         """Register a question post made (or found) after the assigner was built."""
@@ -174,9 +179,9 @@ class AnswerAssigner:
     def correct(self, correction: Assignment) -> Correction:
         """Take a moderator's correction: the post and the replies that took its question
         move, and replies read from now on inherit the new question."""
-        stored = [a for assigned in self._assigned.values() for a in assigned]
+        stored = [a for packed in self._assigned.values() for a in _unpack(packed)]
         done = apply_correction(stored, correction)
-        self._assigned.update(_by_post(done.after))
+        self._assigned.update((k, _pack(v)) for k, v in _by_post(done.after).items())
         return done
 
     def assign(self, posts: Sequence[XPost]) -> list[Assignment]:
@@ -188,8 +193,11 @@ class AnswerAssigner:
                 continue
             if post.author.username.lower() in self.hidden:
                 continue
-            chosen = settle(self._assigned.get(post.id, ()), self._assign_one(post))
-            self._assigned[post.id] = chosen
+            earlier = self._assigned.get(post.id)
+            chosen: Sequence[Assignment] = self._assign_one(post)
+            if earlier is not None:
+                chosen = settle(_unpack(earlier), chosen)
+            self._assigned[post.id] = _pack(chosen)
             result.extend(chosen)
         return result
 
@@ -236,9 +244,9 @@ class AnswerAssigner:
         assigned = self._assigned.get(post_id) if post_id is not None else None
         if not assigned:
             return None
-        first = assigned[0]
-        if first.question_number or first.method in ("moderator", "inherited"):
-            return first.question_number
+        _, number, method, _, _ = assigned[0]
+        if number or method in ("moderator", "inherited"):
+            return number
         return None
 
 
@@ -251,6 +259,19 @@ def _made_order(posts: Sequence[XPost]) -> Callable[[XPost], Any]:
     if all(post.network is Network.X for post in posts):
         return lambda post: post.id
     return lambda post: (post.created_at, post.id)
+
+
+_Packed = tuple[tuple[int, int, str, str | None, int | None], ...]
+
+
+def _pack(assignments: Sequence[Assignment]) -> _Packed:
+    return tuple(
+        (a.post_id, a.question_number, a.method, a.label, a.parent_post_id) for a in assignments
+    )
+
+
+def _unpack(packed: _Packed) -> list[Assignment]:
+    return [Assignment(*fields) for fields in packed]
 
 
 def _by_post(assignments: Iterable[Assignment]) -> dict[int, Sequence[Assignment]]:

@@ -32,6 +32,7 @@ class Label(NamedTuple):
     bare: bool = False
 
 
+@lru_cache(maxsize=64)  # a post is read by the spam check, the labels and the classifier
 def normalise(text: str) -> str:
     """Return text as labels are read: NFKC (full-width to ASCII), keycaps as plain digits."""
     if not unicodedata.is_normalized("NFKC", text):  # most posts are: skip the copy
@@ -76,7 +77,7 @@ def parse_labels(text: str, *, letter: str = "A", last: int | None = None) -> li
         if join is None or not chained:
             break
         i, in_chain = join.end(), True
-    if not found:
+    if not found and ":" in text:  # a label elsewhere ends with a colon
         found = [_label_of(m, letter, firm=True) for m in with_colon.finditer(text)]
     unique: dict[int, Label] = {}
     for label in found:

@@ -24,6 +24,7 @@ class QuestionWindows:
         self._ids: list[int] = []  # boundary post ids, ascending
         self._numbers: list[int] = []  # the question each boundary opens, or _CLOSED
         self._first_asked: dict[int, int] = {}  # question number -> its first post id
+        self._last_asked = 0  # the highest question number posted so far
         for post_id, number in questions.items():
             self.open(post_id, number)
         for post_id in ends:
@@ -34,6 +35,7 @@ class QuestionWindows:
         self._add(post_id, number)
         first = self._first_asked.get(number)
         self._first_asked[number] = post_id if first is None else min(first, post_id)
+        self._last_asked = max(self._last_asked, number)
 
     def close(self, post_id: int) -> None:
         """A host post that ends the live question's window (the last call, the closing)."""
@@ -66,4 +68,4 @@ class QuestionWindows:
     @property
     def last_asked(self) -> int:
         """The highest question number posted so far (0 before any)."""
-        return max(self._first_asked, default=0)
+        return self._last_asked

@@ -14,12 +14,17 @@ class RecapNotApprovedError(Exception):
     """The chat requires approval and a moderator has not approved this recap yet."""
 
 
+METRICS_BATCH = 2000  # posts looked up (20 requests) and stored before the next ones
+
+
 async def refresh_metrics(store: ChatStore, x: XClient, occurrence_id: int) -> int:
-    """Look every collected post up once (batched by the client) and store fresh metrics."""
+    """Look every collected post up once (batched by the client) and store fresh metrics,
+    ``METRICS_BATCH`` posts at a time: a 50,000-post chat is never held all at once."""
     ids = await store.collected_post_ids(occurrence_id)
-    if not ids:
-        return 0
-    return await store.update_metrics(await x.get_posts(ids))
+    changed = 0
+    for start in range(0, len(ids), METRICS_BATCH):
+        changed += await store.update_metrics(await x.get_posts(ids[start : start + METRICS_BATCH]))
+    return changed
 
 
 async def approve_recap(store: ChatStore, occurrence_id: int) -> RecapState:

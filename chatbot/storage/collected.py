@@ -8,18 +8,31 @@ stopped part-way, whose answers are still to be decided.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Table, bindparam, case, cast, func, or_, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Table,
+    Text,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    or_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from chatbot.domain.answers import Assignment
 from chatbot.domain.posts import Metrics, Network, XPost, XUser
 from chatbot.storage.base import CHUNK, StoreBase
-from chatbot.storage.tables import Answer, CollectedPost, Occurrence, Participant
+from chatbot.storage.tables import Answer, CollectedPost, Occurrence, Participant, UTCDateTime
 
 
 class CollectedStore(StoreBase):
@@ -36,16 +49,8 @@ class CollectedStore(StoreBase):
 
     def unseen(self, posts: Sequence[XPost]) -> list[XPost]:
         """Return the posts whose ids are not stored yet (one id-only SELECT per chunk)."""
-        wanted = list({p.id for p in posts})
-        known: set[int] = set()
         with self._session() as s:
-            conn = s.connection()
-            for start in range(0, len(wanted), CHUNK):
-                query = select(CollectedPost.id).where(
-                    col(CollectedPost.id).in_(wanted[start : start + CHUNK])
-                )
-                known.update(conn.execute(query).scalars())
-        return [p for p in posts if p.id not in known]
+            return self._unstored(s.connection(), posts)
 
     def record_collection(
         self,
@@ -87,8 +92,8 @@ class CollectedStore(StoreBase):
         host_user_id: int,
     ) -> list[XPost]:
         """Insert the posts not stored yet, without ORM rows: one INSERT ... ON CONFLICT
-        DO NOTHING (sent in batches of many rows by SQLAlchemy's "insertmanyvalues"), whose
-        RETURNING says which were new; then their authors in one upsert."""
+        DO NOTHING (``_insert``) whose RETURNING says which were new; then their authors
+        in one upsert."""
         unique: dict[int, XPost] = {}
         for post in posts:
             unique.setdefault(post.id, post)
@@ -110,7 +115,7 @@ class CollectedStore(StoreBase):
     @staticmethod
     def _unstored(conn: Connection, posts: Sequence[XPost]) -> list[XPost]:
         known: set[int] = set()
-        ids = [p.id for p in posts]
+        ids = list({p.id for p in posts})
         for start in range(0, len(ids), CHUNK):
             query = select(CollectedPost.id).where(
                 col(CollectedPost.id).in_(ids[start : start + CHUNK])
@@ -287,17 +292,19 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> Any:
     run it with ``_execute``.
 
     SQLite takes the rows as an executemany, which SQLAlchemy sends as multi-row VALUES
-    ("insertmanyvalues"). PostgreSQL takes one array per column, unnested in one
-    ``INSERT ... SELECT``: the same short statement whatever the number of rows, where
-    psycopg would otherwise send a statement per row (pipeline) or parse a new long one.
+    ("insertmanyvalues"). PostgreSQL takes them as one JSON array, read back into typed
+    columns by ``json_to_recordset`` in one ``INSERT ... SELECT``: the same short
+    statement whatever the number of rows, where psycopg would otherwise send a statement
+    per row (pipeline), parse each long VALUES anew, or quote every array element.
     """
     if conn.dialect.name == "postgresql":
-        columns = list(rows[0])
-        arrays = [
-            func.unnest(cast(bindparam(f"rows_{name}"), postgresql.ARRAY(table.c[name].type)))
-            for name in columns
-        ]
-        return postgresql.insert(table).from_select(columns, select(*arrays))
+        names = list(rows[0])
+        record = (
+            func.json_to_recordset(cast(bindparam("rows_json", type_=Text), postgresql.JSON))
+            .table_valued(*(column(name, table.c[name].type) for name in names))
+            .render_derived(name="row", with_types=True)
+        )
+        return postgresql.insert(table).from_select(names, select(*record.c))
     if conn.dialect.name == "sqlite":
         return sqlite.insert(table)
     raise NotImplementedError(f"no ON CONFLICT insert for {conn.dialect.name}")
@@ -306,8 +313,13 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> Any:
 def _execute(conn: Connection, insert: Any, rows: list[dict[str, Any]]) -> CursorResult[Any]:
     """Run an ``_insert`` statement with its rows."""
     if conn.dialect.name == "postgresql":
-        columns = {f"rows_{name}": [row[name] for row in rows] for name in rows[0]}
-        return conn.execute(insert, columns)
+        table = insert.table
+        aware = [name for name in rows[0] if isinstance(table.c[name].type, UTCDateTime)]
+        for row in rows:  # as UTCDateTime stores them (naive refused), in ISO 8601
+            for name in aware:
+                value = UTCDateTime().process_bind_param(row[name], conn.dialect)
+                row[name] = value.isoformat() if value is not None else None
+        return conn.execute(insert, {"rows_json": json.dumps(rows, ensure_ascii=False)})
     return conn.execute(insert, rows)
 
 

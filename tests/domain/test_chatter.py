@@ -84,6 +84,15 @@ def test_spam_is_spam_with_or_without_a_label() -> None:
     assert not is_spam("We gained 500 followers with one reel")
 
 
+def test_spam_written_in_letters_the_spam_words_do_not_spell_is_still_spam() -> None:
+    # is_spam looks for a spam word before running its regex; the regex ignores case as
+    # Python's re does, which also takes the Turkish dotted and dotless I for "i".
+    assert is_spam("LİNK İN BİO for prices")
+    assert is_spam("lınk ın bıo for prices")
+    assert is_spam("Crypto tips daily") and is_spam("#a #b #c #d #e")
+    assert not is_spam("#a #b #c #d and more")
+
+
 @given(st.sampled_from(["Hi all! ", "Thanks! ", "Great question! 👏 "]), st.text())
 def test_small_talk_never_makes_or_unmakes_an_answer(small_talk: str, text: str) -> None:
     assert reads_as_answer(small_talk + text) == reads_as_answer(text)
