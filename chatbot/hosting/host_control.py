@@ -177,6 +177,8 @@ class HostControl:
         )
         if (runner := self.host.runners.get(chat.slug)) is not None:
             runner.collector.hide(name)
+            for net in runner.net_collectors.values():
+                net.hide(name)
         return ControlResult(True, f"@{name} is hidden from {chat.hashtag}.")
 
     async def unhide(self, handle: str, slug: str | None = None) -> ControlResult:
@@ -189,6 +191,8 @@ class HostControl:
             return ControlResult(False, f"@{name} was not hidden.")
         if (runner := self.host.runners.get(chat.slug)) is not None:
             runner.collector.show(name)
+            for net in runner.net_collectors.values():
+                net.show(name)
         return ControlResult(
             True,
             f"@{name} is shown again in {chat.hashtag}; "

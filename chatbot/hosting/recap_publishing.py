@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
+from chatbot.domain.network import Network
 from chatbot.domain.occurrence import RecapState
+from chatbot.hosting.outlets import NetPoster, OutletPost
 from chatbot.hosting.publisher import Publisher
-from chatbot.ports import ChatStore, XClient, XError
+from chatbot.ports import ChatStore, Clock, ModeratorChannel, Outlet, XClient, XError
 from chatbot.recap.build import Recap
+from chatbot.render.length import DEFAULT_RULES, fits
+
+NETWORK_RECAP_WITHIN = timedelta(hours=2)  # a network down longer gets no recap thread
 
 
 class RecapNotApprovedError(Exception):
@@ -16,7 +23,7 @@ class RecapNotApprovedError(Exception):
 
 async def refresh_metrics(store: ChatStore, x: XClient, occurrence_id: int) -> int:
     """Look every collected post up once (batched by the client) and store fresh metrics."""
-    ids = await store.collected_post_ids(occurrence_id)
+    ids = [i for i in await store.collected_post_ids(occurrence_id) if i > 0]  # X's own
     if not ids:
         return 0
     return await store.update_metrics(await x.get_posts(ids))
@@ -78,3 +85,61 @@ async def publish_recap(
         previous = result.post_id
     await store.set_recap_state(occ_id, RecapState.PUBLISHED)
     return ids
+
+
+def fitted(text: str, network: Network) -> str:
+    """``text`` cut at a word (with "…") until the network's length rule takes it."""
+    rule = DEFAULT_RULES[network]
+    if fits(text, rule):
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and not fits(" ".join(words) + "…", rule):
+        words.pop()
+    return " ".join(words) + "…"
+
+
+async def publish_recap_elsewhere(
+    *,
+    store: ChatStore,
+    outlets: Mapping[Network, Outlet],
+    networks: Sequence[Network],
+    recap: Recap,
+    clock: Clock,
+    moderators: ModeratorChannel,
+    hashtag: str,
+) -> dict[Network, int]:
+    """Post the recap thread on each of ``networks`` besides X, under that network's
+    closing post, all at once; return how many posts each network took. A network down
+    is tried again for NETWORK_RECAP_WITHIN, and its thread is dropped after that (the
+    moderators are told); a thread half-done before a restart goes on where it stopped.
+
+    TODO(issue 17): the texts are X's, cut to each network's length; per-network
+    mentions and caps come with the recap's own rendering for each network.
+    """
+    if recap.occurrence_id is None:
+        return {}
+    occ_id = recap.occurrence_id
+    until = clock.now() + NETWORK_RECAP_WITHIN
+
+    async def one(network: Network) -> int:
+        poster = NetPoster(
+            outlet=outlets[network],
+            store=store,
+            clock=clock,
+            moderators=moderators,
+            occurrence_id=occ_id,
+            hashtag=hashtag,
+        )
+        made = 0
+        parents_now: tuple[str, ...] = ("closing", "last_call")
+        for i, text in enumerate(recap.posts, start=1):
+            key = f"recap-{i}"
+            post = OutletPost(key, fitted(text, network), parents=parents_now, late_at=until)
+            if await poster.deliver(post) is None:
+                break  # refused or too late: the rest of the thread would hang loose
+            made, parents_now = made + 1, (key,)
+        return made
+
+    wanted = [n for n in networks if n is not Network.X and n in outlets]
+    counts = await asyncio.gather(*(one(n) for n in wanted))
+    return dict(zip(wanted, counts, strict=True))

@@ -172,3 +172,7 @@ async def rig(
     if rig.host:
         await rig.host.stop()
     await rig.close()
+
+
+# The Bluesky and Mastodon emulators beside X's (at the end: it builds on the above).
+from tests.hosting.networks import nets  # noqa: E402, F401

@@ -1,0 +1,230 @@
+"""One chat on X, Bluesky and Mastodon at once: the same steps at the same moments, each
+network's posts threaded its own way, every network's answers collected and assigned."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import random
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pytest
+
+from chatbot.domain.network import Network, stored_id
+from chatbot.emulator.bluesky import BlueskyCrowd
+from chatbot.emulator.mastodon.crowd import CrowdStage
+from chatbot.emulator.x import HOST_USER_ID
+from chatbot.hosting.runner import ChatRunner
+from chatbot.simulation import Crowd
+from tests.hosting.conftest import T0, Rig
+from tests.hosting.networks import Nets, host_on, run_until, settle
+
+FIRST_WORDS = ["👋", "How", "Q1:", "Q2:", "Q3:", "Q4:", "Q5:", "Q6:", "⏰", "That's"]
+
+
+def _minute(moment: str) -> float:
+    made = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return round((made - T0).total_seconds() / 60, 1)
+
+
+def bluesky_posts(nets: Nets) -> list[dict]:
+    """The host's posts on the Bluesky emulator, oldest first."""
+    did = nets.bluesky.host_did
+    mine = [p for p in nets.bluesky.posts() if p["author"]["did"] == did]
+    return sorted(mine, key=lambda p: p["indexedAt"])
+
+
+def masto_first_word(status: dict) -> str:
+    """The first word of a status as people read it (no HTML)."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", status["content"]))
+    return text.split()[0]
+
+
+def mastodon_posts(nets: Nets) -> list[dict]:
+    """The host's statuses on the Mastodon emulator, oldest first."""
+    return [s for s in nets.mastodon.statuses() if s["account"]["username"] == "smbchat"]
+
+
+async def test_a_chat_goes_out_on_three_networks_threaded_each_its_own_way(
+    rig: Rig, nets: Nets
+) -> None:
+    host_on(rig, nets)
+    x_crowd = Crowd(rig.emulator, "#SMBchat", HOST_USER_ID, seed=3, size=8)
+    bsky_crowd = BlueskyCrowd(nets.bluesky, "#SMBchat", seed=4, size=8)
+    stage = CrowdStage(nets.mastodon)
+    masto_crowd = Crowd(stage, "#SMBchat", stage.host_id, seed=5, size=8)
+
+    def act(now: datetime) -> None:
+        if now < T0 + timedelta(minutes=62):
+            x_crowd.act(now, intensity=0.15)
+            bsky_crowd.act(now, intensity=0.15)
+            masto_crowd.act(now, intensity=0.15)
+
+    runner = await run_until(rig, T0 + timedelta(minutes=80), act=act)
+
+    x_posts = [p for p in rig.emulator.posts() if int(p["author_id"]) == HOST_USER_ID]
+    bsky = bluesky_posts(nets)
+    masto = mastodon_posts(nets)
+    # The same ten steps on every network, at the same moments.
+    assert [p["text"].split()[0] for p in x_posts] == FIRST_WORDS
+    assert [p["record"]["text"].split()[0] for p in bsky] == FIRST_WORDS
+    assert [masto_first_word(s) for s in masto] == FIRST_WORDS
+    x_minutes = [_minute(p["created_at"]) for p in x_posts]
+    assert [_minute(p["indexedAt"]) for p in bsky] == x_minutes
+    assert [_minute(s["created_at"]) for s in masto] == x_minutes
+    # Each network's thread: every post replies to the one before it, there.
+    assert [p["record"]["reply"]["parent"]["uri"] for p in bsky[1:]] == [
+        p["uri"] for p in bsky[:-1]
+    ]
+    assert all(p["record"]["reply"]["root"]["uri"] == bsky[0]["uri"] for p in bsky[1:])
+    assert [s["in_reply_to_id"] for s in masto[1:]] == [s["id"] for s in masto[:-1]]
+
+    # Every participant's post of every network is collected once, under its network.
+    stored = {p.id: p for p in rig.store.collected_posts(runner.occurrence_id)}
+    bsky_ids = {stored_id(Network.BLUESKY, uri) for uri in bsky_crowd.truth}
+    masto_ids = {stored_id(Network.MASTODON, str(i)) for i in masto_crowd.truth}
+    assert bsky_ids <= set(stored)
+    assert masto_ids <= set(stored)
+    assert {stored[i].network for i in bsky_ids} == {Network.BLUESKY}
+    assert all(stored[i].url.startswith("https://bsky.app/") for i in bsky_ids)
+    # X's reads are counted as before; the others cost nothing.
+    assert rig.emulator.billed_reads() == len(x_crowd.truth) + len(x_posts)
+
+    # Answers are found on every network as on X: labels, replies to the question there.
+    answers = {a.post_id: a.question_number for a in rig.store.answers(runner.occurrence_id)}
+    for uri, truth in bsky_crowd.truth.items():
+        if bsky_crowd.methods[uri] in ("label", "reply_to_question"):
+            assert answers[stored_id(Network.BLUESKY, uri)] == truth, uri
+    right = sum(
+        answers.get(stored_id(Network.MASTODON, str(i))) == q
+        for i, q in masto_crowd.truth.items()
+        if masto_crowd.methods[i] in ("label", "reply_to_question")
+    )
+    labelled = sum(
+        1 for i in masto_crowd.truth if masto_crowd.methods[i] in ("label", "reply_to_question")
+    )
+    assert labelled and right == labelled
+    # Discord mirrors them with a link to the post on its own network.
+    urls = {m.url for m in rig.moderators.mirrored}
+    assert any(u.startswith("https://bsky.app/") for u in urls)
+    assert any(nets.mastodon.domain in u for u in urls)
+
+
+async def test_bluesky_down_delays_nothing_elsewhere_and_its_posts_follow_when_back(
+    rig: Rig, nets: Nets
+) -> None:
+    host_on(rig, nets)
+    nets.bluesky.inject_errors(1_000_000, status=503)
+    runner = await run_until(rig, T0 + timedelta(minutes=12))
+    x_posts = [p for p in rig.emulator.posts() if int(p["author_id"]) == HOST_USER_ID]
+    assert [_minute(p["created_at"]) for p in x_posts] == [0, 0, 5]
+    assert [_minute(s["created_at"]) for s in mastodon_posts(nets)] == [0, 0, 5]
+    assert bluesky_posts(nets) == []
+    assert any("Bluesky did not take welcome" in n for n in rig.moderators.notices)
+
+    nets.bluesky.clear_faults()
+    await run_until(rig, T0 + timedelta(minutes=80), runner=runner)
+    bsky = bluesky_posts(nets)
+    assert [p["record"]["text"].split()[0] for p in bsky] == FIRST_WORDS
+    # What waited went out together when Bluesky came back, in order, still threaded;
+    # the rest on time.
+    minutes = [_minute(p["indexedAt"]) for p in bsky]
+    assert 12 < minutes[0] <= minutes[2] <= 13
+    assert minutes[3:] == [13, 21, 31, 39, 47, 55, 60]
+    assert [p["record"]["reply"]["parent"]["uri"] for p in bsky[1:]] == [
+        p["uri"] for p in bsky[:-1]
+    ]
+    assert any("Bluesky takes our posts again" in n for n in rig.moderators.notices)
+
+
+async def test_mastodon_down_past_the_last_call_drops_the_questions_there_only(
+    rig: Rig, nets: Nets
+) -> None:
+    host_on(rig, nets)
+    nets.mastodon.inject_errors(1_000_000, status=503)
+    runner = await run_until(rig, T0 + timedelta(minutes=56))
+    nets.mastodon.clear_faults()
+    await run_until(rig, T0 + timedelta(minutes=80), runner=runner)
+
+    x_posts = [p for p in rig.emulator.posts() if int(p["author_id"]) == HOST_USER_ID]
+    assert len(x_posts) == len(bluesky_posts(nets)) == 10  # the others never waited
+    masto = mastodon_posts(nets)
+    firsts = [masto_first_word(s) for s in masto]
+    assert "Q1:" not in firsts and len(masto) in (3, 4)  # welcome, rules, (last call,) closing
+    assert firsts[:2] == ["👋", "How"] and firsts[-1] == "That's"
+    failed = [
+        p
+        for p in rig.store.bot_posts(runner.occurrence_id, Network.MASTODON)
+        if p.state == "failed"
+    ]
+    assert {p.key for p in failed} >= {"q1", "q6"}
+    assert any("q1 is dropped there" in n or "too late for q1" in n for n in rig.moderators.notices)
+
+
+async def restart(rig: Rig, nets: Nets, runner: ChatRunner) -> ChatRunner | None:
+    """The process dies (its background sends and reads stop wherever they are); a new one
+    logs in again and resumes from the database."""
+    await runner.close()
+    await rig.ports[-1].close()
+    await nets.connect()
+    host_on(rig, nets)
+    assert rig.host is not None
+    await rig.host.resume_all()
+    return rig.host.runners.get("smbchat")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_killed_at_random_points_no_network_gets_a_post_twice_or_loses_an_answer(
+    rig: Rig, nets: Nets, seed: int
+) -> None:
+    rng = random.Random(seed)
+    host_on(rig, nets)
+    bsky_crowd = BlueskyCrowd(nets.bluesky, "#SMBchat", seed=seed, size=6)
+    stage = CrowdStage(nets.mastodon)
+    masto_crowd = Crowd(stage, "#SMBchat", stage.host_id, seed=seed, size=6)
+    chat = rig.catalog.chats["smbchat"]
+    assert rig.host is not None
+    runner: ChatRunner | None = None
+    crashes = 0
+    while rig.clock.now() < T0 + timedelta(minutes=80):
+        now = rig.clock.now()
+        if runner is None and now >= T0:
+            runner = await rig.host.open_chat(chat, T0)
+        if now < T0 + timedelta(minutes=62):
+            bsky_crowd.act(now, intensity=0.1)
+            masto_crowd.act(now, intensity=0.1)
+        if runner is not None:
+            if rng.random() < 0.3:
+                # Killed somewhere in a step, or while a background send or read is on the
+                # wire: a few loop turns, or a few real milliseconds, after it began.
+                task = asyncio.create_task(runner.step())
+                if rng.random() < 0.5:
+                    for _ in range(rng.randrange(0, 60)):
+                        await asyncio.sleep(0)
+                else:
+                    await asyncio.sleep(rng.random() * 0.03)
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+                crashes += 1
+                resumed = await restart(rig, nets, runner)
+                if resumed is None:
+                    break
+                runner = resumed
+            await runner.step()
+        await settle()
+        await rig.clock.advance(timedelta(seconds=30))
+    assert crashes > 10
+    assert runner is not None
+    for texts in (
+        [p["record"]["text"] for p in bluesky_posts(nets)],
+        [s["content"] for s in mastodon_posts(nets)],
+    ):
+        assert [t for t, n in Counter(texts).items() if n > 1] == []
+        assert len(texts) == 10
+    stored = {p.id for p in rig.store.collected_posts(runner.occurrence_id)}
+    assert {stored_id(Network.BLUESKY, uri) for uri in bsky_crowd.truth} <= stored
+    assert {stored_id(Network.MASTODON, str(i)) for i in masto_crowd.truth} <= stored
+    answered = {a.post_id for a in rig.store.answers(runner.occurrence_id)}
+    assert {stored_id(Network.BLUESKY, uri) for uri in bsky_crowd.truth} <= answered
