@@ -166,13 +166,19 @@ class Outlet(Protocol):
         made, or the network cannot say without posting)."""
         ...
 
-    def posts(self, hashtag: str, *, since: datetime) -> AsyncIterator[NetPost]:
-        """Every post carrying ``hashtag`` made since ``since``: first what was missed (the
-        network's search or timeline), then live, until ``stop``; a post may come twice."""
+    async def missed(self, hashtag: str, *, since: datetime) -> list[NetPost]:
+        """Every post carrying ``hashtag`` made since ``since`` that the network can still
+        list (its search or tag timeline), oldest first: what a restart or an outage
+        missed. NetError when it cannot be read now."""
+        ...
+
+    def live(self, hashtag: str, *, since: datetime) -> AsyncIterator[NetPost]:
+        """The posts carrying ``hashtag`` as they are made, from about now (at most back to
+        ``since``), reconnecting by itself, until ``stop``; a post may come twice."""
         ...
 
     async def stop(self) -> None:
-        """End every ``posts`` iteration under way."""
+        """End every ``live`` iteration under way."""
         ...
 
 

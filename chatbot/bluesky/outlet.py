@@ -29,7 +29,6 @@ from chatbot.bluesky.tid import new_rkey
 from chatbot.domain.network import Author, NetPost, Network, PostRef
 from chatbot.ports import (
     NetAuthError,
-    NetError,
     NetRateLimitedError,
     NetRefusedError,
     NetUnavailableError,
@@ -37,7 +36,7 @@ from chatbot.ports import (
 
 log = logging.getLogger("chatbot.bluesky")
 T = TypeVar("T")
-OVERLAP = timedelta(seconds=30)  # the live stream starts this before the search's end
+OVERLAP = timedelta(seconds=30)  # the live stream starts this far back
 
 
 async def _translated(call: Callable[[], Awaitable[T]]) -> T:
@@ -116,22 +115,18 @@ class BlueskyOutlet:
             raise NetRefusedError(f"the post replied to ({ref.id}) is not on Bluesky")
         return known
 
-    async def posts(self, hashtag: str, *, since: datetime) -> AsyncIterator[NetPost]:
-        """searchPosts since ``since`` (what a restart or an outage missed), then Jetstream
-        from a cursor a little before the search was made (duplicates are expected)."""
+    async def missed(self, hashtag: str, *, since: datetime) -> list[NetPost]:
+        """searchPosts since ``since``, every page, oldest first."""
         tag = hashtag.lstrip("#")
-        began = self.now()
-        try:
-            found = await _translated(lambda: self.client.search_all(tag, since=since))
-        except NetError as exc:
-            log.warning("Bluesky search for #%s failed; reading the live stream only: %s", tag, exc)
-            found = []
-        for post in found:
-            yield post
-        start = max(since, began - OVERLAP)
+        return await _translated(lambda: self.client.search_all(tag, since=since))
+
+    async def live(self, hashtag: str, *, since: datetime) -> AsyncIterator[NetPost]:
+        """Jetstream from a cursor a little before now (it replays from there), reconnecting
+        with the last cursor read after any drop."""
+        start = max(since, self.now() - OVERLAP)
         consumer = JetstreamConsumer(
             url=self.jetstream,
-            hashtag=tag,
+            hashtag=hashtag.lstrip("#"),
             profiles=self.client,
             cursor=int(start.timestamp() * 1_000_000),
             backoff=self.backoff,

@@ -84,6 +84,8 @@ class Collector:
         self._next_poll: datetime | None = None
         self._backoff = 1
         self._rate: tuple[int | None, datetime | None] = (None, None)
+        # False when other networks are read too: the runner records the end once all are.
+        self.records_finish = True
 
     @classmethod
     async def open(cls, *, chat: ChatSpec, occurrence: Occurrence, deps: RunnerDeps) -> Collector:
@@ -253,7 +255,8 @@ class Collector:
 
     async def _finish(self, now: datetime, error: str) -> None:
         """The window is read to its end (or X refused for GIVE_UP after it): say so."""
-        await self.deps.store.finish_collection(self.occurrence_id, at=now)
+        if self.records_finish:
+            await self.deps.store.finish_collection(self.occurrence_id, at=now)
         self.done = True  # only now: the runner, done, stops this task, and the recap begins
         if error:
             await alert(

@@ -1,7 +1,9 @@
 """Collecting a chat's posts on a network other than X (Bluesky, Mastodon).
 
-Reading there is free and live: the outlet yields what was missed (a search or the tag
-timeline, after a restart or a disconnect) and then every new post as it is made. Posts
+Reading there is free and live: the outlet streams every new post as it is made, and
+beside the stream reads what was missed before it began (a search or the tag timeline:
+after a restart, or after the stream failed). The window is read to its end only once
+that catch-up is done, however late (an hour after the end at most). Posts
 gather in a buffer and are stored every ``flush_seconds`` through the same path as X's:
 converted to stored ids (``as_stored``), the unseen ones assigned to their question and
 stored with their answers in one transaction, then mirrored to Discord.
@@ -26,12 +28,14 @@ from chatbot.domain.posts import XPost
 from chatbot.domain.windows import QuestionWindows
 from chatbot.hosting.deps import RunnerDeps
 from chatbot.hosting.mirror import mirrored
+from chatbot.hosting.notices import alert
 from chatbot.ports import Outlet
 
 log = logging.getLogger("chatbot.collector")
 EARLY = timedelta(minutes=15)  # as on X: people say hello before the start
 SETTLE = timedelta(seconds=10)  # a post made just before the window's end reaches us by then
 RESTART_WAIT = 5.0  # seconds before reading again after the outlet's stream failed
+GIVE_UP = timedelta(hours=1)  # after the window's end, if the network still cannot be read
 ENDS_WINDOW = ("last_call", "closing")
 
 
@@ -89,6 +93,7 @@ class NetCollector:
         self.flush_seconds = flush_seconds
         self.buffer: list[NetPost] = []
         self._reader: asyncio.Task[None] | None = None
+        self.caught_up = False  # every post made before the live stream began is read
         self.collected = 0  # posts stored by this process
 
     @classmethod
@@ -160,16 +165,18 @@ class NetCollector:
         )
 
     async def _read(self) -> None:
+        """The live stream, and beside it what was missed before it began (again after the
+        stream failed): ``caught_up`` once everything before the stream is read."""
         since = self.start - EARLY
         while not self.done:
+            stream = asyncio.create_task(self._stream(since))
             try:
-                async for post in self.outlet.posts(self.chat.hashtag, since=since):
-                    self.buffer.append(post)
-                    if self.done:
-                        break
+                self.buffer += await self.outlet.missed(self.chat.hashtag, since=since)
+                self.caught_up = True
+                await stream  # until it fails
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # the stream gave up: read again, what was missed too
+            except Exception as exc:
                 log.warning(
                     "%s: reading %s failed, again in %.0f s: %s",
                     self.chat.slug,
@@ -177,8 +184,15 @@ class NetCollector:
                     RESTART_WAIT,
                     exc,
                 )
-            if not self.done:
-                await self.deps.clock.sleep(RESTART_WAIT)
+            finally:
+                stream.cancel()
+                await asyncio.gather(stream, return_exceptions=True)
+            self.caught_up = False
+            await self.deps.clock.sleep(RESTART_WAIT)
+
+    async def _stream(self, since: datetime) -> None:
+        async for post in self.outlet.live(self.chat.hashtag, since=since):
+            self.buffer.append(post)
 
     async def close(self) -> None:
         """Stop reading (what was stored stays; a restart reads the window again)."""
@@ -205,11 +219,21 @@ class NetCollector:
         self.ensure_reading()
         now = self.deps.clock.now()
         new = await self.flush()
-        if self.window_end is not None and now >= self.window_end + SETTLE:
-            await self.flush()
-            self.done = True
-            await self.close()
+        if self.window_end is None or now < self.window_end + SETTLE:
+            return new
+        if self.caught_up:
             log.info("%s: every %s post of the window is read", self.chat.slug, self.network)
+        elif now > self.window_end + GIVE_UP:
+            await alert(
+                self.deps.moderators,
+                f"{self.chat.hashtag}: {self.network} could not be read for {GIVE_UP} after "
+                "the chat's collection window; the recap uses what was read there.",
+            )
+        else:
+            return new  # what was missed is still being read
+        new += await self.flush()
+        self.done = True
+        await self.close()
         return new
 
     async def flush(self) -> list[XPost]:

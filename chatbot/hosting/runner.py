@@ -76,6 +76,7 @@ class ChatRunner:
         self.hold = PostingHold(chat.hashtag, deps.moderators)
         self._wake = asyncio.Event()
         self._queued: set[str] = set()  # steps queued on the other networks by this runner
+        self._finished_recorded = False
 
     @classmethod
     async def open(
@@ -108,7 +109,14 @@ class ChatRunner:
             net_collectors=nets,
         )
         runner.resume_outlets()
+        collector.records_finish = not nets
         return runner
+
+    async def _finish_collection(self) -> None:
+        """Every network's window is read: record it once (X's collector does when alone)."""
+        if self.net_collectors and self.finished and not self._finished_recorded:
+            await self.deps.store.finish_collection(self.occurrence_id, at=self.deps.clock.now())
+            self._finished_recorded = True
 
     def resume_outlets(self) -> None:
         """Queue on the other networks every step the flow has posted, in order: one that
@@ -149,6 +157,7 @@ class ChatRunner:
         await self.collector.collect_if_due()
         for net in self.net_collectors.values():
             await net.collect_if_due()
+        await self._finish_collection()
 
     def seconds_to_next_event(self) -> float:
         """How long the loop may sleep before something is due: a poll, the next step, or
@@ -177,6 +186,7 @@ class ChatRunner:
                 if collecting.done():
                     collecting.result()  # a failed collector stops the chat loudly
                 await self.wait()
+            await self._finish_collection()
         finally:
             collecting.cancel()
             await asyncio.gather(collecting, return_exceptions=True)
@@ -195,6 +205,7 @@ class ChatRunner:
             await self.collector.collect_if_due()
             for net in self.net_collectors.values():
                 await net.collect_if_due()
+            await self._finish_collection()
             waits = [self.collector.seconds_to_next_poll(clock.now())]
             waits += [net.seconds_to_next_flush() for net in self.net_collectors.values()]
             await clock.sleep(max(0.05, min(waits)))

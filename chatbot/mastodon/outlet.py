@@ -79,10 +79,13 @@ class MastodonOutlet:
         """Mastodon cannot say without posting (see the module's note)."""
         return None
 
-    async def posts(self, hashtag: str, *, since: datetime) -> AsyncIterator[NetPost]:
-        """The tag timeline from ``since``, then the hashtag stream (gaps filled on each
-        reconnection by the stream itself)."""
-        stream = self.client.stream(hashtag, since_id=id_at(since), backoff=self.backoff)
+    async def missed(self, hashtag: str, *, since: datetime) -> list[NetPost]:
+        """The tag timeline since ``since``, every page, oldest first."""
+        return await _translated(lambda: self.client.timeline(hashtag, since_id=id_at(since)))
+
+    async def live(self, hashtag: str, *, since: datetime) -> AsyncIterator[NetPost]:
+        """The hashtag stream from now on (it fills its own gaps after a reconnection)."""
+        stream = self.client.stream(hashtag, backoff=self.backoff)
         self._streams.append(stream)
         try:
             async for post in stream:
