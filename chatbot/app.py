@@ -14,11 +14,11 @@ import signal
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Union
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from chatbot.bluesky.client import BlueskyClient
 from chatbot.bluesky.outlet import BlueskyOutlet
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.discord_adapter import ModeratorBot
@@ -34,8 +34,6 @@ from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
 from chatbot.hosting.usage import UsageLedger
-from chatbot.mastodon.client import MastodonClient
-from chatbot.mastodon.outlet import MastodonOutlet
 from chatbot.ports import Clock, NetAuthError, NetError, Outlet, XAuthError, XError, XMeter
 from chatbot.scheduling import ChatScheduler
 from chatbot.settings import Settings
@@ -47,6 +45,10 @@ from chatbot.storage.leader import leadership_for
 from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 from chatbot.x.search import MAX_PAGES
+
+if TYPE_CHECKING:
+    from chatbot.bluesky.outlet import BlueskyOutlet
+    from chatbot.mastodon.outlet import MastodonOutlet
 
 log = logging.getLogger("chatbot.app")
 
@@ -116,14 +118,18 @@ def x_client(
     )
 
 
-NetOutlet = BlueskyOutlet | MastodonOutlet
+NetOutlet = Union["BlueskyOutlet", "MastodonOutlet"]
 
 
 def outlet_for(
     settings: Settings, network: Network, clock: Clock
 ) -> BlueskyOutlet | MastodonOutlet:
-    """The Bluesky or Mastodon outlet from the credentials in the settings."""
+    """The Bluesky or Mastodon outlet from the credentials in the settings (their client
+    libraries are imported only for chats that need them: start-up stays quick)."""
     if network is Network.BLUESKY:
+        from chatbot.bluesky.client import BlueskyClient
+        from chatbot.bluesky.outlet import BlueskyOutlet
+
         if not settings.bluesky_handle or settings.bluesky_app_password is None:
             raise SetupError(
                 "a chat is hosted on Bluesky: set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD "
@@ -136,6 +142,9 @@ def outlet_for(
         )
         return BlueskyOutlet(client, jetstream=settings.bluesky_jetstream, now=clock.now)
     if network is Network.MASTODON:
+        from chatbot.mastodon.client import MastodonClient
+        from chatbot.mastodon.outlet import MastodonOutlet
+
         if not settings.mastodon_base_url or settings.mastodon_access_token is None:
             raise SetupError(
                 "a chat is hosted on Mastodon: set MASTODON_BASE_URL and MASTODON_ACCESS_TOKEN "

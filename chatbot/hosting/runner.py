@@ -341,3 +341,5 @@ class ChatRunner:
             self.occurrence_id, flow=self.flow, ended_at=ended, collect_until=until
         )
         self.collector.window_end = until
+        for net in self.net_collectors.values():
+            net.window_end = until
