@@ -9,6 +9,7 @@ import random
 import re
 from collections import Counter
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,8 @@ from chatbot.domain.network import Network, stored_id
 from chatbot.emulator.bluesky import BlueskyCrowd
 from chatbot.emulator.mastodon.crowd import CrowdStage
 from chatbot.emulator.x import HOST_USER_ID
+from chatbot.hosting.host_control import HostControl
+from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
 from chatbot.simulation import Crowd
 from tests.hosting.conftest import T0, Rig
@@ -231,3 +234,87 @@ async def test_killed_at_random_points_no_network_gets_a_post_twice_or_loses_an_
     ]
     answered = {a.post_id for a in rig.store.answers(runner.occurrence_id)}
     assert {stored_id(Network.BLUESKY, uri) for uri in bsky_crowd.truth} <= answered
+
+
+async def test_a_moderator_command_acts_on_every_network_at_once(rig: Rig, nets: Nets) -> None:
+    host_on(rig, nets)
+    assert rig.host is not None
+    control = HostControl(
+        host=rig.host,
+        recaps=RecapService(
+            catalog=rig.catalog, deps=rig.host.deps, records=rig.store, out_dir=Path("unused")
+        ),
+    )
+    runner = await run_until(rig, T0 + timedelta(minutes=7))
+
+    result = await control.next_question()
+    assert result.ok
+    await runner.step()
+    await asyncio.sleep(0.3)  # the other networks' sends, in the background
+    assert [_minute(p["indexedAt"]) for p in bluesky_posts(nets)][-1] == 7
+    assert masto_first_word(mastodon_posts(nets)[-1]) == "Q2:"
+    assert [_minute(s["created_at"]) for s in mastodon_posts(nets)][-1] == 7
+
+    result = await control.end()
+    assert result.ok
+    await asyncio.sleep(0.3)
+    for first_words in (
+        [p["record"]["text"].split()[0] for p in bluesky_posts(nets)],
+        [masto_first_word(s) for s in mastodon_posts(nets)],
+    ):
+        assert first_words[-1] == "That's"  # closed everywhere with X
+
+
+async def test_reminders_go_out_on_every_network(rig: Rig, nets: Nets) -> None:
+    host_on(rig, nets)
+    assert rig.host is not None
+    chat = rig.catalog.chats["smbchat"]
+    rig.clock.set(T0 - timedelta(hours=1))
+    await rig.host.send_reminder(chat, T0, timedelta(hours=1))
+    await asyncio.sleep(0.3)
+    x_texts = [p["text"] for p in rig.emulator.posts() if int(p["author_id"]) == HOST_USER_ID]
+    assert len(x_texts) == 1
+    assert [p["record"]["text"] for p in bluesky_posts(nets)] == x_texts
+    assert len(mastodon_posts(nets)) == 1
+    occurrence = rig.store.find_occurrence("smbchat", "2026-11-24")
+    assert occurrence is not None
+    for network in (Network.BLUESKY, Network.MASTODON):
+        assert rig.store.bot_post(occurrence.id, "reminder-60m", network).state == "sent"
+
+
+async def test_posts_made_while_the_bot_was_down_or_its_streams_dropped_are_read_once(
+    rig: Rig, nets: Nets
+) -> None:
+    host_on(rig, nets)
+    bsky_crowd = BlueskyCrowd(nets.bluesky, "#SMBchat", seed=9, size=6)
+    stage = CrowdStage(nets.mastodon)
+    masto_crowd = Crowd(stage, "#SMBchat", stage.host_id, seed=9, size=6)
+
+    def act(now: datetime) -> None:
+        if now < T0 + timedelta(minutes=62):
+            bsky_crowd.act(now, intensity=0.2)
+            masto_crowd.act(now, intensity=0.2)
+
+    runner = await run_until(rig, T0 + timedelta(minutes=10), act=act)
+    # The process dies; people go on posting for five minutes (only search and the tag
+    # timeline can show the bot those posts).
+    await runner.close()
+    while rig.clock.now() < T0 + timedelta(minutes=15):
+        act(rig.clock.now())
+        await rig.clock.advance(timedelta(seconds=30))
+    resumed = await restart(rig, nets, runner)
+    assert resumed is not None
+    runner = await run_until(rig, T0 + timedelta(minutes=30), runner=resumed, act=act)
+    # Both live streams drop (a network blip): each reconnects and misses nothing.
+    assert await nets.bluesky.drop_stream_connections() >= 1
+    assert nets.mastodon.drop_streams() >= 1
+    runner = await run_until(rig, T0 + timedelta(minutes=80), runner=runner, act=act)
+
+    assert runner.finished
+    stored = [p.id for p in rig.store.collected_posts(runner.occurrence_id)]
+    assert len(stored) == len(set(stored))
+    wanted = {stored_id(Network.BLUESKY, uri) for uri in bsky_crowd.truth}
+    wanted |= {stored_id(Network.MASTODON, str(i)) for i in masto_crowd.truth}
+    assert wanted <= set(stored)
+    occurrence = rig.store.get_occurrence(runner.occurrence_id)
+    assert occurrence.collected_at is not None  # every network's window is read
