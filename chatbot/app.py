@@ -173,7 +173,14 @@ async def connect_outlets(
         except NetAuthError as exc:
             raise SetupError(f"{network} refused the credentials in .env: {exc}") from exc
         except NetError as exc:
-            raise SetupError(f"{network} could not be reached: {exc}") from exc
+            # Down at start: the chats go on without it, and it is tried again meanwhile.
+            log.error(
+                "%s could not be reached (%s): chats starting now are hosted without it; "
+                "it is tried again every minute",
+                network,
+                exc,
+            )
+            continue
         log.info("Posting on %s as @%s", network, accounts[network].handle)
     for chat in list(catalog.chats.values()):
         for network in chat.networks:
@@ -191,6 +198,24 @@ async def connect_outlets(
                 del catalog.chats[chat.slug]
                 break
     return accounts
+
+
+async def reconnect_outlets(
+    outlets: Mapping[Network, NetOutlet], accounts: dict[Network, Author], clock: Clock
+) -> None:
+    """Log in, every minute, on the networks that were down at start; each one that
+    answers joins ``accounts`` (the host's), so the chats opened after that post there."""
+    while missing := [n for n in outlets if n not in accounts]:
+        await clock.sleep(60)
+        for network in missing:
+            try:
+                accounts[network] = await outlets[network].connect()
+            except NetAuthError as exc:
+                log.error("%s refused the credentials in .env: %s", network, exc)
+            except NetError as exc:
+                log.info("%s still cannot be reached: %s", network, exc)
+            else:
+                log.warning("%s answers again: chats opened from now on post there", network)
 
 
 def networks_named(catalog: Catalog) -> list[Network]:
@@ -223,7 +248,7 @@ def wire(
     discord_endpoints: tuple[str, str] | None = None,
     discord_retry_max_delay: float = 60.0,
     outlets: Mapping[Network, Outlet] | None = None,
-    net_hosts: Mapping[Network, Author] | None = None,
+    net_hosts: dict[Network, Author] | None = None,
 ) -> Hosting:
     """Build the host, its recap service, its controls and (with a token) the Discord bot.
 
@@ -241,7 +266,7 @@ def wire(
         publisher=Publisher(store=store, x=x, usage=usage),
         poll_seconds=settings.poll_seconds,
         outlets=dict(outlets or {}),
-        net_hosts=dict(net_hosts or {}),
+        net_hosts=net_hosts if net_hosts is not None else {},  # the same: it may grow
     )
     recaps = RecapService(
         catalog=catalog,
@@ -347,10 +372,13 @@ async def run(
             net_hosts=net_hosts,
         )
         scheduler = await start(hosting)
+        reconnecting = asyncio.create_task(reconnect_outlets(outlets, net_hosts, clock))
         await asyncio.to_thread(settle)  # what start-up made, frozen out of the GC's way
         try:
             kept = await _first(stop_event.wait(), leadership.lost())
         finally:
+            reconnecting.cancel()
+            await asyncio.gather(reconnecting, return_exceptions=True)
             await stop(hosting, scheduler)
         if not kept:
             log.error("Lost the database lock: stopping so another process can host")

@@ -91,7 +91,12 @@ class ChatRunner:
             if network is Network.X:
                 continue
             if network not in deps.outlets or network not in deps.net_hosts:
-                raise ValueError(f"{chat.slug} is hosted on {network}, but it is not set up")
+                await alert(
+                    deps.moderators,
+                    f"{chat.hashtag}: {network} could not be reached when the chat opened; "
+                    "it is hosted on the other networks (restart the bot to add it).",
+                )
+                continue
             nets[network] = await NetCollector.open(
                 chat=chat,
                 occurrence=occurrence,
