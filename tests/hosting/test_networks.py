@@ -318,3 +318,36 @@ async def test_posts_made_while_the_bot_was_down_or_its_streams_dropped_are_read
     assert wanted <= set(stored)
     occurrence = rig.store.get_occurrence(runner.occurrence_id)
     assert occurrence.collected_at is not None  # every network's window is read
+
+
+async def test_the_recap_thread_hangs_under_each_networks_closing_post(
+    rig: Rig, nets: Nets, tmp_path: Path
+) -> None:
+    host_on(rig, nets)
+    assert rig.host is not None
+    bsky_crowd = BlueskyCrowd(nets.bluesky, "#SMBchat", seed=2, size=4)
+    quiet = T0 + timedelta(minutes=60)
+    runner = await run_until(
+        rig,
+        T0 + timedelta(minutes=80),
+        act=lambda now: bsky_crowd.act(now, intensity=0.2) if now < quiet else 0,
+    )
+    assert runner.finished
+    recaps = RecapService(
+        catalog=rig.catalog, deps=rig.host.deps, records=rig.store, out_dir=tmp_path / "recaps"
+    )
+    chat = rig.catalog.chats["smbchat"]
+    occurrence = rig.store.get_occurrence(runner.occurrence_id)
+    result = await recaps.publish(chat, occurrence)
+    assert result.ok, result.message
+    x_recap = [p for p in rig.store.bot_posts(runner.occurrence_id) if p.key.startswith("recap-")]
+    for network in (Network.BLUESKY, Network.MASTODON):
+        mine = rig.store.bot_posts(runner.occurrence_id, network)
+        recap = [p for p in mine if p.key.startswith("recap-")]
+        assert len(recap) == len(x_recap) and all(p.state == "sent" for p in recap)
+        closing = next(p for p in mine if p.key == "closing")
+        parents = [closing.x_post_id, *(p.x_post_id for p in recap[:-1])]
+        assert [p.reply_to_post_id for p in recap] == parents
+    bsky = bluesky_posts(nets)
+    assert bsky[-len(x_recap)]["record"]["reply"]["parent"]["uri"] == bsky[-len(x_recap) - 1]["uri"]
+    assert f"{len(x_recap)} posts on bluesky" in result.message
