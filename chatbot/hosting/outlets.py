@@ -64,7 +64,9 @@ class OutletPost:
 
 def idempotency_key(intent: BotPost, occurrence_id: int) -> str:
     """Mastodon's Idempotency-Key of an intent: the same for every try of it, in any process."""
-    seed = f"{occurrence_id}:{intent.network}:{intent.key}:{intent.intended_at.isoformat()}"
+    # Whole seconds: the moment reads back the same from any database.
+    moment = int(intent.intended_at.timestamp())
+    seed = f"{occurrence_id}:{intent.network}:{intent.key}:{moment}"
     return "chatbot-" + hashlib.sha256(seed.encode()).hexdigest()[:32]
 
 

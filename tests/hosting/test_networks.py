@@ -18,6 +18,7 @@ from chatbot.emulator.bluesky import BlueskyCrowd
 from chatbot.emulator.mastodon.crowd import CrowdStage
 from chatbot.emulator.x import HOST_USER_ID
 from chatbot.hosting.host_control import HostControl
+from chatbot.hosting.outlets import idempotency_key
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
 from chatbot.simulation import Crowd
@@ -351,3 +352,42 @@ async def test_the_recap_thread_hangs_under_each_networks_closing_post(
     bsky = bluesky_posts(nets)
     assert bsky[-len(x_recap)]["record"]["reply"]["parent"]["uri"] == bsky[-len(x_recap) - 1]["uri"]
     assert f"{len(x_recap)} posts on bluesky" in result.message
+
+
+@pytest.mark.parametrize("network", [Network.BLUESKY, Network.MASTODON])
+async def test_sent_but_not_recorded_before_a_crash_is_found_not_posted_again(
+    rig: Rig, nets: Nets, network: Network
+) -> None:
+    host_on(rig, nets)
+    runner = await run_until(rig, T0 + timedelta(minutes=1))
+    await asyncio.sleep(0.3)
+    # The process records Q1's intent, sends it, and dies before recording it as sent.
+    text = "Q1: Which social platform brings you the most engaged customers? #SMBchat"
+    outlet = nets.outlets[network]
+    intent, created = rig.store.intend_post(
+        occurrence_id=runner.occurrence_id,
+        key="q1",
+        text=text,
+        now=rig.clock.now(),
+        network=network,
+        native_id=outlet.planned_id(rig.clock.now()),
+    )
+    assert created
+    made = await outlet.send(
+        text,
+        reply_to=None,
+        planned_id=intent.native_id,
+        key=idempotency_key(intent, runner.occurrence_id),
+    )
+    resumed = await restart(rig, nets, runner)
+    assert resumed is not None
+    await run_until(rig, T0 + timedelta(minutes=6), runner=resumed)
+    await asyncio.sleep(0.3)
+
+    stored = rig.store.bot_post(runner.occurrence_id, "q1", network)
+    assert stored.state == "sent" and stored.native_id == made.id
+    if network is Network.BLUESKY:
+        texts = [p["record"]["text"] for p in bluesky_posts(nets)]
+    else:
+        texts = [html.unescape(re.sub("<[^>]+>", "", s["content"])) for s in mastodon_posts(nets)]
+    assert sum(t.startswith("Q1:") for t in texts) == 1
