@@ -136,7 +136,8 @@ async def test_bluesky_down_delays_nothing_elsewhere_and_its_posts_follow_when_b
     # the rest on time.
     minutes = [_minute(p["indexedAt"]) for p in bsky]
     assert 12 < minutes[0] <= minutes[2] <= 13
-    assert minutes[3:] == [13, 21, 31, 39, 47, 55, 60]
+    assert 13 <= minutes[3] <= 14  # Q2, due at 13, behind them (the test's clock runs on)
+    assert minutes[4:] == [21, 31, 39, 47, 55, 60]
     assert [p["record"]["reply"]["parent"]["uri"] for p in bsky[1:]] == [
         p["uri"] for p in bsky[:-1]
     ]
