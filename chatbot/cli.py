@@ -57,9 +57,20 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="host every enabled chat until stopped")
     run.set_defaults(handler=cmd_run)
 
-    emulator = commands.add_parser("emulator", help="run the local X API v2 emulator")
+    emulator = commands.add_parser(
+        "emulator", help="run local emulators of X's API v2, Bluesky and Mastodon"
+    )
     emulator.add_argument("--host", default="127.0.0.1")
-    emulator.add_argument("--port", type=int, default=8787)
+    emulator.add_argument(
+        "--port", type=int, default=8787, help="X's port; Bluesky's is the next, Mastodon's next"
+    )
+    emulator.add_argument(
+        "--networks",
+        type=_networks,
+        default=("x",),
+        metavar="LIST",
+        help="which to serve, comma-separated: x,bluesky,mastodon (default: x)",
+    )
     emulator.add_argument("--empty", action="store_true", help="start with no participant accounts")
     emulator.add_argument(
         "--search-lag",
@@ -240,14 +251,43 @@ def cmd_emulator(args: argparse.Namespace) -> int:
             bearer_token=value(settings.x_bearer_token, DEFAULT_KEYS.bearer_token),
         )
     lag = (args.search_lag[0], args.search_lag[1]) if args.search_lag else (0.0, 0.0)
-    server = serve_forever(
-        args.host, args.port, seed_demo=not args.empty, keys=keys, visibility_delay_seconds=lag
-    )
-    return _guarded(lambda: _serve(server))
+    servers: list[Awaitable[None]] = []
+    if "x" in args.networks:
+        servers.append(
+            serve_forever(
+                args.host,
+                args.port,
+                seed_demo=not args.empty,
+                keys=keys,
+                visibility_delay_seconds=lag,
+            )
+        )
+    if "bluesky" in args.networks:
+        from chatbot.emulator.bluesky.server import serve_forever as serve_bluesky
+
+        servers.append(serve_bluesky(args.host, args.port + 1, seed_demo=not args.empty))
+    if "mastodon" in args.networks:
+        from chatbot.emulator.mastodon.server import serve_forever as serve_mastodon
+
+        servers.append(serve_mastodon(args.host, args.port + 2))
+    return _guarded(lambda: _serve(servers))
 
 
-async def _serve(server: Awaitable[None]) -> int:
-    await server
+def _networks(value: str) -> tuple[str, ...]:
+    """``x,bluesky`` as the networks it names; an unknown one is a usage error."""
+    names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [name for name in names if name not in ("x", "bluesky", "mastodon")]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown network {', '.join(unknown) or '(none)'}: use x, bluesky, mastodon"
+        )
+    return names
+
+
+async def _serve(servers: list[Awaitable[None]]) -> int:
+    import asyncio
+
+    await asyncio.gather(*servers)
     return 0
 
 

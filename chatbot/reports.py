@@ -13,11 +13,13 @@ from chatbot.clock import SystemClock
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.cost import Prices, Usage, cost_dollars
 from chatbot.domain.occurrence import HELD_STATES, OccurrenceState
+from chatbot.domain.posts import Network
 from chatbot.hosting.usage import UsageLedger
 from chatbot.ports import XClient, XError
-from chatbot.recap import Recap, build_recap
+from chatbot.recap import Recap, build_recap, thread_posts
 from chatbot.recap.imports import ImportRefusedError, check_importable, import_transcript
-from chatbot.recap.series import SeriesReport, percent
+from chatbot.recap.model import network_name
+from chatbot.recap.series import SeriesReport, network_counts, people_in_all, percent
 from chatbot.recap.series_files import build_series
 from chatbot.recap.stats import plural
 from chatbot.recap.transcript import build_transcript_from_x, search_chat
@@ -29,9 +31,17 @@ from chatbot.x.meter import Meter
 
 
 def print_recap(recap: Recap, out: TextIO) -> None:
-    """The thread as it would be posted, then where the files are."""
-    for number, text in enumerate(recap.posts, start=1):
-        print(f"--- post {number}/{len(recap.posts)}\n{printable(text)}", file=out)
+    """The thread as it would be posted, then where the files are; for a chat on several
+    networks, its numbers per network first and the thread as each network gets it."""
+    several = recap.stats.several_networks
+    if several:
+        print("\n".join(printable(line) for line in recap.numbers()), file=out)
+    for network in recap.networks if several else (Network.X,):
+        posts = thread_posts(recap, network)
+        if several:
+            print(f"\n=== The recap thread on {network_name(network)}", file=out)
+        for number, text in enumerate(posts, start=1):
+            print(f"--- post {number}/{len(posts)}\n{printable(text)}", file=out)
     print("\nFiles:", file=out)
     for path in recap.files.all():
         print(f"  {path}", file=out)
@@ -255,8 +265,7 @@ def print_series(report: SeriesReport, out: TextIO) -> None:
     first, last = report.weeks[0].local_date, report.weeks[-1].local_date
     print(
         f"{printable(report.hashtag)} ({report.slug}): {plural(len(report.weeks), 'week')} "
-        f"from {first} to {last}, {plural(report.people, 'person', 'people')} in all, "
-        f"${report.cost} on X\n",
+        f"from {first} to {last}, {people_in_all(report)}, ${report.cost} on X\n",
         file=out,
     )
     print(f"{'date':<13}{'people':>7}{'new':>5}{'back':>6}{'kept':>6}"
@@ -271,6 +280,10 @@ def print_series(report: SeriesReport, out: TextIO) -> None:
         )
     if report.imported:
         print("* imported with `chatbot transcript --chat`", file=out)
+    if report.several_networks:  # a person is a handle on one network
+        print("\nPeople per network:", file=out)
+        for w in report.weeks:
+            print(f"{w.local_date:<13}{network_counts(w.per_network)}", file=out)
     loyal = ", ".join(
         f"@{printable(r.username)} {plural(r.weeks, 'week')} "
         f"({plural(r.questions, 'question')} answered)"

@@ -243,3 +243,67 @@ def test_transcript_builds_files_for_a_chat_the_bot_did_not_host(
     page = html.read_text(encoding="utf-8")
     assert "ana_bakes" in page and "bo_builds" in page and "cleo_codes" not in page
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def _printed(line: str, name: str) -> str:
+    """The value of ``NAME=value`` in an emulator's start-up line."""
+    found = re.search(rf"{name}=(\S+)", line)
+    assert found, f"no {name} in {line!r}"
+    return found.group(1)
+
+
+def _call(url: str, *, body: dict[str, str] | None = None, token: str = "") -> dict[str, object]:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"}
+        | ({"Authorization": f"Bearer {token}"} if token else {}),
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer: dict[str, object] = json.loads(response.read())
+    return answer
+
+
+def test_emulator_serves_bluesky_and_mastodon_beside_x_with_the_settings_to_use() -> None:
+    port = free_port()
+    emulator = Process(
+        ["emulator", "--port", str(port), "--networks", "x,bluesky,mastodon"],
+        dict(os.environ) | X_KEYS,
+        ROOT,
+    )
+    try:
+        emulator.wait_for(f"X API emulator on http://127.0.0.1:{port}")
+        bluesky = emulator.wait_for("BLUESKY_SERVICE=")
+        mastodon = emulator.wait_for("MASTODON_BASE_URL=")
+        service = _printed(bluesky, "BLUESKY_SERVICE")
+        assert service == f"http://127.0.0.1:{port + 1}"
+        session = _call(
+            f"{service}/xrpc/com.atproto.server.createSession",
+            body={
+                "identifier": _printed(bluesky, "BLUESKY_HANDLE"),
+                "password": _printed(bluesky, "BLUESKY_APP_PASSWORD"),
+            },
+        )
+        assert session["handle"] == _printed(bluesky, "BLUESKY_HANDLE")
+        base = _printed(mastodon, "MASTODON_BASE_URL")
+        assert base == f"http://127.0.0.1:{port + 2}"
+        me = _call(
+            f"{base}/api/v1/accounts/verify_credentials",
+            token=_printed(mastodon, "MASTODON_ACCESS_TOKEN"),
+        )
+        assert me["username"]
+    finally:
+        emulator.stop()
+
+
+def test_emulator_names_an_unknown_network() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "chatbot", "emulator", "--networks", "x,myspace"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "unknown network myspace" in result.stderr

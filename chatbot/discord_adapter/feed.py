@@ -12,12 +12,17 @@ from chatbot.discord_adapter.move_answer import move_menu
 from chatbot.discord_adapter.outbox import Entry, Outbox
 from chatbot.discord_adapter.text import NO_MENTIONS, clean, shorten, split_message
 from chatbot.discord_adapter.threads import ThreadDirectory, ThreadStore
+from chatbot.domain.posts import Network
 from chatbot.domain.views import MirroredAnswer
+from chatbot.render.safe_text import safe_link
 
 log = logging.getLogger(__name__)
 
 MAIN = "main"  # outbox key of the configured channel itself
 ENTRY_CHARS = 1800
+# How an answer from another network is marked in the question threads (X's as before).
+MARKS = {Network.BLUESKY: "🦋 [Bluesky] ", Network.MASTODON: "🐘 [Mastodon] "}
+NAMES = {Network.X: "X", Network.BLUESKY: "Bluesky", Network.MASTODON: "Mastodon"}
 
 
 class DiscordModeratorChannel:
@@ -82,22 +87,26 @@ class DiscordModeratorChannel:
             log.exception("Could not queue the announcement of %s", slug)
 
     async def question_posted(
-        self, *, occurrence_id: int, number: int, text: str, url: str
+        self, *, occurrence_id: int, number: int, text: str, url: str, network: Network = Network.X
     ) -> None:
-        """Say in the question's thread that it went out on X."""
-        self._queue((occurrence_id, number), [Entry(f"Posted on X as Q{number}: <{url}>")])
+        """Say in the question's thread that it went out on ``network``."""
+        link = safe_link(url)
+        where = f"Posted on {NAMES[network]} as Q{number}" + (f": <{link}>" if link else "")
+        self._queue((occurrence_id, number), [Entry(where)])
 
     async def mirror_answers(
         self, *, occurrence_id: int, answers: Sequence[MirroredAnswer]
     ) -> None:
-        """Queue answers for their question's thread (general ones for the General thread)."""
+        """Queue answers for their question's thread (general ones for the General thread),
+        each from Bluesky or Mastodon marked with its network and linked to it there."""
         for answer in answers:
             line = (
-                f"**@{clean(answer.author_username)}** ({clean(answer.author_name)}): "
-                f"{clean(answer.text)}"
+                f"{MARKS.get(answer.network, '')}**@{clean(answer.author_username)}** "
+                f"({clean(answer.author_name)}): {clean(answer.text)}"
             )
+            link = safe_link(answer.url)
             entry = Entry(
-                shorten(line, limit=ENTRY_CHARS - 30) + f" <{answer.url}>",
+                shorten(line, limit=ENTRY_CHARS - 30) + (f" <{link}>" if link else ""),
                 hide_handle=answer.author_username,
                 move=(answer.post_id, f"@{answer.author_username}: {answer.text}"),
             )

@@ -10,17 +10,23 @@ import discord
 
 from chatbot.discord_adapter.chat_commands import as_reply
 from chatbot.discord_adapter.moderation import Moderation, Reply
+from chatbot.discord_adapter.text import shorten
 
 PREFIX = "chatbot:hide:"
-# X usernames: 1–15 letters, digits or underscores; anything else gets no button.
-HANDLE = r"[A-Za-z0-9_]{1,15}"
+# Handles as mentions write them: X's (1–15 letters, digits or underscores), Bluesky's
+# (a domain name: ana.bsky.social), Mastodon's (ana@mastodon.social); anything else, or a
+# handle too long for Discord's 100-character custom_id, gets no button.
+HANDLE = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?"
 _HANDLE_RE = re.compile(HANDLE)
+CUSTOM_ID_CHARS = 100
+LABEL_CHARS = 80  # Discord's limit for a button's label
 MAX_BUTTONS = 20  # 4 rows of 5 buttons; the fifth row holds the "Move a post" menu
 
 
 def can_hide(handle: str) -> bool:
     """Return True when ``handle`` fits in a button's custom_id."""
-    return _HANDLE_RE.fullmatch(handle) is not None
+    fits = len(PREFIX) + len(handle) <= CUSTOM_ID_CHARS
+    return fits and _HANDLE_RE.fullmatch(handle) is not None
 
 
 def hide_custom_id(handle: str) -> str:
@@ -36,7 +42,7 @@ def hide_buttons(handles: Iterable[str]) -> list[discord.ui.Button[Any]]:
 
 def _button(handle: str) -> discord.ui.Button[Any]:
     return discord.ui.Button(
-        label=f"Hide @{handle}",
+        label=shorten(f"Hide @{handle}", limit=LABEL_CHARS),
         style=discord.ButtonStyle.secondary,
         custom_id=hide_custom_id(handle),
     )

@@ -21,7 +21,8 @@ from chatbot.discord_adapter.text import shorten
 COMMAND = "Move answer menu"
 MENU_ID = "chatbot:move"
 FORM_PREFIX = "chatbot:assign:"
-_FORM_ID = re.compile(re.escape(FORM_PREFIX) + r"([0-9]{1,20})")
+# Bluesky's and Mastodon's posts have negative stored ids (domain.network.stored_id).
+_FORM_ID = re.compile(re.escape(FORM_PREFIX) + r"(-?[0-9]{1,20})")
 FIELD_ID = "question"
 MAX_OPTIONS = 25  # Discord's limit for one menu
 

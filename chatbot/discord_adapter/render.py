@@ -63,6 +63,8 @@ def render_recap(preview: RecapPreview) -> str:
         f"**Recap of `{preview.slug}` on {preview.occurrence_date}** ({preview.status}), "
         f"{len(preview.posts)} posts:"
     ]
+    if preview.numbers:
+        lines.extend(f"• {clean(line)}" for line in preview.numbers)
     total = len(preview.posts)
     for index, post in enumerate(preview.posts, start=1):
         lines.append(f"**{index}/{total}**\n{clean(post)}")

@@ -20,12 +20,13 @@ correction (``settle``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from chatbot.domain.chatter import is_spam, reads_as_answer
 from chatbot.domain.labels import Label, parse_labels, question_number_of_host_post
-from chatbot.domain.posts import XPost
+from chatbot.domain.posts import Network, XPost
 from chatbot.domain.windows import QuestionWindows
 
 __all__ = [
@@ -181,7 +182,7 @@ class AnswerAssigner:
     def assign(self, posts: Sequence[XPost]) -> list[Assignment]:
         """Assign each post (oldest first); host and hidden users' posts get none."""
         result: list[Assignment] = []
-        for post in sorted(posts, key=lambda p: p.id):
+        for post in sorted(posts, key=_made_order(posts)):
             if post.author.id == self.host_user_id:
                 self._note_host_post(post)
                 continue
@@ -239,6 +240,17 @@ class AnswerAssigner:
         if first.question_number or first.method in ("moderator", "inherited"):
             return first.question_number
         return None
+
+
+def _made_order(posts: Sequence[XPost]) -> Callable[[XPost], Any]:
+    """The sort key putting posts in the order they were made, parents before replies.
+
+    X's ids are snowflakes that grow with time, so X's posts sort by id. Other networks'
+    stored ids are hashes: their posts sort by when they were made, then by id.
+    """
+    if all(post.network is Network.X for post in posts):
+        return lambda post: post.id
+    return lambda post: (post.created_at, post.id)
 
 
 def _by_post(assignments: Iterable[Assignment]) -> dict[int, Sequence[Assignment]]:

@@ -108,9 +108,11 @@ _NOT_AN_ANSWER = ("0", "none", "not an answer")
 
 
 def post_id_of(text: str) -> int | None:
-    """The post id in a link to a post on X (or a bare id), None when it names no post."""
+    """The post id in a link to a post on X, or a bare stored id (negative for Bluesky's
+    and Mastodon's posts, ``domain.network.stored_id``), None when it names no post."""
     text = text.strip().strip("<>")  # Discord shows links between <> to stop embeds
-    if text.isascii() and text.isdigit() and len(text) <= 20:
+    digits = text.removeprefix("-")
+    if digits.isascii() and digits.isdigit() and len(digits) <= 20:
         return int(text)
     found = _POST_LINK.fullmatch(text)
     return int(found[1]) if found else None

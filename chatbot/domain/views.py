@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from chatbot.domain.posts import Network
+
 
 @dataclass(frozen=True, slots=True)
 class ControlResult:
@@ -62,8 +64,9 @@ class MirroredAnswer:
     author_username: str
     author_name: str
     text: str
-    url: str
+    url: str  # where the post is on its network
     parent_post_id: int | None = None
+    network: Network = Network.X
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +78,4 @@ class RecapPreview:
     posts: list[str]
     files: list[str]
     status: str  # "draft", "awaiting approval", "published"
+    numbers: tuple[str, ...] = ()  # per-network numbers and cost (``Recap.numbers()``)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from chatbot.domain.chat import ChatSpec, QuestionSet, RecapOptions
 from chatbot.domain.cost import Prices
+from chatbot.domain.network import LengthRule, Network
 from chatbot.domain.occurrence import Occurrence, OccurrenceState, RecapState
 from chatbot.recap.chart import draw_activity
 from chatbot.recap.files import write_csv, write_markdown
@@ -16,7 +17,7 @@ from chatbot.recap.model import ChatPost, ChatRecord
 from chatbot.recap.page import write_html
 from chatbot.recap.picks import highlights
 from chatbot.recap.series import SeriesSource
-from chatbot.recap.stats import ChatStats, compute_stats
+from chatbot.recap.stats import ChatStats, compute_stats, cost_line, network_lines, plural
 from chatbot.recap.thread import compose_thread
 from chatbot.recap.tree import sections
 
@@ -62,6 +63,45 @@ class Recap:
     highlights: dict[int, list[ChatPost]]
     require_approval: bool = False
     state: RecapState = RecapState.DRAFT
+    # What the thread of each network is made from (``thread_posts``).
+    record: ChatRecord | None = field(default=None, repr=False, compare=False)
+    options: RecapOptions = field(default_factory=RecapOptions, repr=False)
+
+    @property
+    def networks(self) -> tuple[Network, ...]:
+        """The networks the chat was held on (and any its posts came from)."""
+        return self.record.networks if self.record else (Network.X,)
+
+    def numbers(self) -> list[str]:
+        """The recap's numbers as moderators preview them: people and posts in all, then
+        per network when the chat was on several, then what it cost (X's alone)."""
+        s = self.stats
+        history = self.record.knows_history if self.record else True
+        people = plural(s.participants, "person", "people")
+        if history:
+            people += f" ({s.new_participants} new, {s.returning_participants} returning)"
+        lines = [f"In all: {people}, {plural(s.posts, 'post')}, {plural(s.answers, 'answer')}"]
+        if s.several_networks:
+            lines.extend(network_lines(s, history=history))
+        return [*lines, cost_line(s)]
+
+
+def thread_posts(recap: Recap, network: Network, *, rule: LengthRule | None = None) -> list[str]:
+    """The recap thread to post on ``network``: that network's mention syntax
+    (``@ana``, ``@ana.bsky.social``, ``@ana@mastodon.social``) naming only its own people,
+    each post within ``rule`` (default: the network's, ``render.length.DEFAULT_RULES``;
+    pass a Mastodon instance's own limit when it is known), within the chat's mention caps.
+    X's with its default rule is ``recap.posts``."""
+    if recap.record is None or (network is Network.X and rule is None):
+        return list(recap.posts)
+    return compose_thread(
+        recap.record,
+        recap.stats,
+        recap.highlights,
+        options=recap.options,
+        network=network,
+        rule=rule,
+    )
 
 
 def write_recap(
@@ -100,6 +140,8 @@ def write_recap(
         stats=stats,
         highlights=best,
         require_approval=options.require_approval,
+        record=record,
+        options=options,
     )
 
 

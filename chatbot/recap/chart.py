@@ -10,8 +10,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from chatbot.recap.model import ChatRecord
+from chatbot.domain.posts import Network
+from chatbot.recap.model import ChatRecord, network_name
 from chatbot.recap.stats import ChatStats, posts_per_minute
+
+# Each network's bars, when a chat spans several: X's blue as before, Bluesky's sky
+# blue, Mastodon's purple.
+COLOURS = {"x": "#3b82f6", "bluesky": "#0ea5e9", "mastodon": "#8b5cf6"}
 
 
 def _minute(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -31,6 +36,16 @@ def per_minute(record: ChatRecord) -> list[tuple[datetime, int]]:
         out.append((start, counts.get(start, 0)))
         start += timedelta(minutes=1)
     return out
+
+
+def per_minute_by_network(record: ChatRecord, minutes: list[datetime]) -> dict[str, list[int]]:
+    """Each network's posts in each of ``minutes`` (local minutes, as ``per_minute``)."""
+    zone = ZoneInfo(record.timezone)
+    found: dict[str, list[int]] = {}
+    for network in record.networks:
+        counts = posts_per_minute([p for p in record.posts if p.network is network], zone)
+        found[network.value] = [counts.get(minute, 0) for minute in minutes]
+    return found
 
 
 def load_matplotlib() -> None:
@@ -60,7 +75,16 @@ def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
     if series:
         origin = series[0][0]
         xs = [int((m - origin).total_seconds() // 60) for m, _ in series]
-        ax.bar(xs, [c for _, c in series], width=0.9, color="#3b82f6")
+        if record.networks == (Network.X,):
+            ax.bar(xs, [c for _, c in series], width=0.9, color="#3b82f6")
+        else:  # stacked, one colour a network
+            bottom = [0] * len(xs)
+            by_network = per_minute_by_network(record, [m for m, _ in series])
+            for name, counts in by_network.items():
+                label = network_name(name)
+                ax.bar(xs, counts, width=0.9, bottom=bottom, color=COLOURS[name], label=label)
+                bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+            ax.legend(loc="upper right", fontsize=8, frameon=False)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         for number, moment in record.question_times.items():
             x = (_minute(moment, zone) - origin).total_seconds() // 60
@@ -86,7 +110,12 @@ def draw_activity(record: ChatRecord, stats: ChatStats, path: Path) -> Path:
     bars = fig.add_subplot(grid[1])
     top = list(reversed(stats.top_contributors))
     if top:
-        bars.barh([f"@{c.username}" for c in top], [c.questions for c in top], color="#10b981")
+        several = record.networks != (Network.X,)
+        labels = [
+            f"@{c.username} ({network_name(c.network)})" if several else f"@{c.username}"
+            for c in top
+        ]
+        bars.barh(labels, [c.questions for c in top], color="#10b981")
         bars.set_xlabel("questions answered")
         bars.xaxis.set_major_locator(MaxNLocator(integer=True))
     bars.set_title("Top voices")

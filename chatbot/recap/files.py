@@ -9,8 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from chatbot.recap.model import ChatPost, ChatRecord
-from chatbot.recap.stats import ChatStats, compact_number
+from chatbot.domain.posts import Network
+from chatbot.recap.model import ChatPost, ChatRecord, network_name
+from chatbot.recap.stats import ChatStats, compact_number, cost_line, network_lines
 from chatbot.recap.tree import Section, walk
 
 CSV_COLUMNS = (
@@ -26,11 +27,14 @@ CSV_COLUMNS = (
     "reposts",
     "quotes",
     "impressions",
+    "network",
+    "url",
 )
 # OWASP's CSV injection advice: a cell starting with one of these is run as a formula by
 # spreadsheet programs; a leading apostrophe makes it text. Every cell is also quoted, so
 # a separator or a quote inside a text cannot start a new cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_URL_CODES = str.maketrans({"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E"})
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|!~>])")
 
 
@@ -60,6 +64,8 @@ def write_csv(record: ChatRecord, path: Path) -> Path:
                     m.retweet_count,
                     m.quote_count,
                     m.impression_count,
+                    p.network.value,
+                    csv_cell(p.url),
                 ]
             )
     return path
@@ -70,6 +76,23 @@ def md_escape(text: str) -> str:
     text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(_backslashed, text)
+
+
+def md_link(text: str, url: str) -> str:
+    """``text`` linked to ``url`` in Markdown (plain ``text`` when there is no address);
+    brackets and spaces are percent-encoded so the address cannot end the link early."""
+    return f"[{text}]({url.translate(_URL_CODES)})" if url else text
+
+
+def names_networks(record: ChatRecord) -> bool:
+    """Whether the files name each post's network: always, unless the chat was X's alone
+    (whose files stay as they always were)."""
+    return record.networks != (Network.X,)
+
+
+def on_network(record: ChatRecord, post: ChatPost) -> str:
+    """ " on Bluesky" after a handle, when the files name networks."""
+    return f" on {network_name(post.network)}" if names_networks(record) else ""
 
 
 def _backslashed(match: re.Match[str]) -> str:
@@ -123,6 +146,8 @@ def markdown_lines(
     if record.knows_history:
         people += f" ({stats.new_participants} new, {stats.returning_participants} returning)"
     yield people
+    if names_networks(record):
+        yield from (f"  - {line}" for line in network_lines(stats, history=record.knows_history))
     yield (
         f"- Posts: {stats.posts}: {stats.answers} answers ({stats.inferred_answers} inferred), "
         f"{stats.replies} conversation replies, {stats.other_posts} other posts"
@@ -130,11 +155,7 @@ def markdown_lines(
     if stats.busiest_minute is not None:
         yield f"- Busiest minute: {stats.busiest_minute:%H:%M} ({stats.busiest_minute_posts} posts)"
     yield f"- Potential reach: {compact_number(stats.potential_reach)} followers"
-    u = stats.usage
-    yield (
-        f"- X cost: ${stats.cost_dollars} ({u.posts_read} posts read, "
-        f"{u.posts_created} created, {u.posts_with_url} with a link)"
-    )
+    yield f"- {cost_line(stats)}"
     yield from (
         "",
         "| Question | Answers | of which inferred | Replies |",
@@ -150,8 +171,9 @@ def markdown_lines(
     yield "| Who | Questions answered | Answers | Replies received | Posts |"
     yield "| --- | --- | --- | --- | --- |"
     for c in stats.top_contributors:
+        where = f" ({network_name(c.network)})" if names_networks(record) else ""
         yield (
-            f"| @{md_escape(c.username)} | {c.questions} | {c.answers} "
+            f"| @{md_escape(c.username)}{where} | {c.questions} | {c.answers} "
             f"| {c.replies_received} | {c.posts} |"
         )
     yield from ("", "![Activity](activity.png)", "", "## Highlights", "")
@@ -161,8 +183,8 @@ def markdown_lines(
         for p in posts:
             kind = f", {how(p)}" if how(p) else ""
             yield (
-                f"- [@{md_escape(p.username)}]({p.url}) ({p.metrics.engagement} engagements"
-                f"{md_escape(kind)}): {md_escape(p.text)}"
+                f"- {md_link(f'@{md_escape(p.username)}', p.url)}{on_network(record, p)} "
+                f"({p.metrics.engagement} engagements{md_escape(kind)}): {md_escape(p.text)}"
             )
         yield ""
     yield from ("## Recap thread", "")
@@ -176,7 +198,7 @@ def markdown_lines(
         for p, depth in walk(section):
             kind = f" ({md_escape(how(p))})" if how(p) else ""
             yield (
-                f"{'  ' * depth}- **@{md_escape(p.username)}** "
-                f"[{local_time(record, p.created_at)}]({p.url}){kind}: {md_escape(p.text)}"
+                f"{'  ' * depth}- **@{md_escape(p.username)}**{on_network(record, p)} "
+                f"{md_link(local_time(record, p.created_at), p.url)}{kind}: {md_escape(p.text)}"
             )
         yield ""

@@ -9,7 +9,13 @@ from typing import Protocol
 
 from chatbot.domain.answers import question_number_of_host_post
 from chatbot.domain.chat import ChatSpec, QuestionSet
-from chatbot.recap.model import ChatPost, ChatRecord, StoredChat, redact_hidden
+from chatbot.domain.posts import Network
+from chatbot.recap.model import (
+    ChatPost,
+    ChatRecord,
+    StoredChat,
+    redact_hidden,
+)
 
 _QUESTION_PREFIX = re.compile(r"^\s*Q\s?\d{1,2}\s*[:.)\-]\s*")
 
@@ -18,14 +24,16 @@ class RecordSource(Protocol):
     """Where stored chats come from (the database's repository)."""
 
     def stored_chat(self, occurrence_id: int) -> StoredChat:
-        """Return an occurrence's posts, people, question times and X usage."""
+        """Return an occurrence's posts (each with its network and address), people,
+        question times and X usage."""
         ...
 
 
 def load_record(
     store: RecordSource, chat: ChatSpec, qset: QuestionSet, occurrence_id: int
 ) -> ChatRecord:
-    """Gather an occurrence's participants' posts, answers, people and X usage."""
+    """Gather an occurrence's participants' posts, answers, people and X usage, each post
+    and person with its network."""
     return record_of(store.stored_chat(occurrence_id), chat, qset)
 
 
@@ -45,6 +53,7 @@ def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatReco
     else:
         questions = {q.number: q.text for q in qset.questions}
     times = {number: moment for number, (moment, _) in asked.items()} | stored.sent_questions
+    seen = {p.network for p in posts}
     return ChatRecord(
         slug=chat.slug,
         title=chat.title if stored.imported else qset.title or chat.title,
@@ -58,6 +67,7 @@ def record_of(stored: StoredChat, chat: ChatSpec, qset: QuestionSet) -> ChatReco
         usage=stored.usage,
         knows_history=not stored.imported,
         hidden=hidden,
+        networks=tuple(n for n in Network if n in chat.networks or n in seen),
     )
 
 

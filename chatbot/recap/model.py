@@ -11,25 +11,87 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 from chatbot.domain.cost import Usage
-from chatbot.domain.posts import Metrics
+from chatbot.domain.posts import Metrics, Network
+from chatbot.render.safe_text import safe_link
 
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})\b")
+# A Bluesky or Mastodon mention: @ana.bsky.social, @ana@mastodon.social (checked whole).
+_NET_MENTION = re.compile(r"(?<![\w@])@([\w.-]+(?:@[\w.-]+)?)")
 INFERRED = "window"
 NOT_ANSWERS = frozenset({"inherited", "general"})
+NETWORK_NAMES = {Network.X: "X", Network.BLUESKY: "Bluesky", Network.MASTODON: "Mastodon"}
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?", re.IGNORECASE)
 
 
 def redact_hidden(text: str, hidden: frozenset[str] | set[str]) -> str:
-    """Replace @mentions of hidden users with "@hidden" so they are never named."""
+    """Replace @mentions of hidden users with "@hidden" so they are never named (on any
+    network: ``@ana``, ``@ana.bsky.social``, ``@ana@mastodon.social``)."""
     if not hidden:
         return text
-    return _MENTION.sub(lambda m: "@hidden" if m.group(1).lower() in hidden else m.group(0), text)
+    text = _MENTION.sub(lambda m: "@hidden" if m.group(1).lower() in hidden else m.group(0), text)
+    if any("." in h or "@" in h for h in hidden):  # someone of another network is hidden
+        text = _NET_MENTION.sub(lambda m: _hidden_or(m, hidden), text)
+    return text
+
+
+def _hidden_or(match: re.Match[str], hidden: frozenset[str] | set[str]) -> str:
+    handle = match.group(1).rstrip(".-").lower()
+    if handle in hidden:
+        return "@hidden" + match.group(1)[len(handle) :]
+    return match.group(0)
+
+
+def network_name(network: Network | str) -> str:
+    """A network as readers know it: "X", "Bluesky", "Mastodon"."""
+    return NETWORK_NAMES.get(Network(network), str(network))
+
+
+def network_of(user_id: int, handle: str) -> Network:
+    """The network of a stored person, from their stored id and handle alone: X's ids are
+    positive; Bluesky's and Mastodon's negative (``domain.network.stored_id``), and a
+    Mastodon handle names its instance (``ana@mastodon.social``) where a Bluesky one is a
+    domain name (``ana.bsky.social``). For reads that carry no network column."""
+    if user_id >= 0:
+        return Network.X
+    return Network.MASTODON if "@" in handle.lstrip("@") else Network.BLUESKY
 
 
 def post_url(username: str, post_id: int) -> str:
     """Return the public address of a post on X."""
     return f"https://x.com/{username}/status/{post_id}"
+
+
+def bluesky_post_url(uri: str) -> str:
+    """Where bsky.app shows a post, from its ``at://did/app.bsky.feed.post/rkey`` URI."""
+    parts = uri.removeprefix("at://").split("/")
+    if len(parts) != 3 or parts[1] != "app.bsky.feed.post":
+        return ""
+    return f"https://bsky.app/profile/{quote(parts[0], safe=':')}/post/{quote(parts[2])}"
+
+
+def profile_url(network: Network, username: str) -> str:
+    """A person's page on their network ("" when the handle gives none)."""
+    if network is Network.BLUESKY:
+        return f"https://bsky.app/profile/{quote(username, safe='')}"
+    if network is Network.MASTODON:
+        user, _, host = username.lstrip("@").partition("@")
+        if not (user and _HOST.fullmatch(host)):
+            return ""
+        return f"https://{host}/@{quote(user, safe='')}"
+    return f"https://x.com/{quote(username, safe='')}"
+
+
+def short_handle(network: Network, username: str) -> str:
+    """A handle without its domain ("ana" for ana.bsky.social and ana@mastodon.social):
+    named on another network, a whole handle would be a link or a mention there."""
+    if network is Network.BLUESKY:
+        return username.split(".", 1)[0]
+    if network is Network.MASTODON:
+        return username.lstrip("@").split("@", 1)[0]
+    return username
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +109,8 @@ class ChatPost:
     labels: tuple[str, ...] = ()
     metrics: Metrics = field(default_factory=Metrics)
     method: str = "general"  # how its questions were found (chatbot.domain.answers.METHODS)
+    network: Network = Network.X
+    link: str = ""  # where another network shows the post (X's is built from the id)
 
     @property
     def question(self) -> int:
@@ -66,8 +130,15 @@ class ChatPost:
 
     @property
     def url(self) -> str:
-        """The post's address on X."""
-        return post_url(self.username, self.id)
+        """The post's address on its network ("" when another network gave none)."""
+        if self.network is Network.X:
+            return post_url(self.username, self.id)
+        return safe_link(self.link)
+
+    @property
+    def profile(self) -> str:
+        """The author's page on the post's network."""
+        return profile_url(self.network, self.username)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +150,7 @@ class Person:
     name: str = ""
     followers: int = 0
     is_new: bool = False
+    network: Network = Network.X
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +169,12 @@ class ChatRecord:
     usage: Usage = field(default_factory=Usage)
     knows_history: bool = True  # False when new vs returning is unknown (transcript)
     hidden: frozenset[str] = frozenset()
+    networks: tuple[Network, ...] = (Network.X,)  # the chat's, and any its posts came from
+
+    @property
+    def several_networks(self) -> bool:
+        """True when the chat was held on more than one network (files then name each)."""
+        return len(self.networks) > 1
 
     @property
     def heading(self) -> str:

@@ -19,8 +19,9 @@ from jinja2 import Environment, PackageLoader
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from chatbot.recap.files import how, local_time
-from chatbot.recap.model import ChatPost, ChatRecord
+from chatbot.domain.posts import Network
+from chatbot.recap.files import how, local_time, names_networks
+from chatbot.recap.model import ChatPost, ChatRecord, network_name, profile_url
 from chatbot.recap.stats import ChatStats, compact_number
 from chatbot.recap.tree import Section, walk
 
@@ -32,11 +33,13 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 def post_rows(record: ChatRecord, section: Section) -> Iterator[Row]:
     """A section's posts, each before its replies, as the page's script draws them.
 
-    Ids go as text: JavaScript numbers lose digits beyond 2**53.
+    Ids go as text: JavaScript numbers lose digits beyond 2**53. A Bluesky or Mastodon
+    post also carries its network's name, its address and its author's page (an X post's
+    are made by the script from its id and handle, as they always were).
     """
     for p, depth in walk(section):
         m = p.metrics
-        yield [
+        row: Row = [
             str(p.id),
             p.username,
             p.name,
@@ -49,6 +52,9 @@ def post_rows(record: ChatRecord, section: Section) -> Iterator[Row]:
             m.retweet_count,
             m.quote_count,
         ]
+        if p.network is not Network.X:
+            row += [network_name(p.network), p.url, p.profile]
+        yield row
 
 
 def section_json(record: ChatRecord, section: Section) -> Iterator[Markup]:
@@ -110,6 +116,10 @@ def write_html(
             local=lambda moment: local_time(record, moment),
             how=how,
             batch=BATCH,
+            networks=names_networks(record),
+            network_name=network_name,
+            profile=profile_url,
+            free=[n.name for n in stats.per_network.values() if n.network is not Network.X],
         )
         handle.writelines(page)
     return path

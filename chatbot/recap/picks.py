@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chatbot.domain.chatter import asks, is_spam, substance
+from chatbot.domain.posts import Network
 from chatbot.recap.model import ChatPost, ChatRecord
-from chatbot.recap.stats import ChatStats
+from chatbot.recap.stats import ChatStats, top_contributors
 
 ONE_LINER = 5  # an answer saying fewer words than this is a one-liner
 TOP_VOICES = 3
@@ -62,29 +63,57 @@ def highlights(record: ChatRecord, *, per_question: int = 2) -> dict[int, list[C
     for number in sorted(record.questions):
         ordered = sorted(tiers[number, 0]) + sorted(tiers[number, 1])
         candidates = ordered or sorted(tiers[number, 2])
-        picked: list[ChatPost] = []
-        authors: set[int] = set()
-        for _, post in candidates:
-            if len(picked) < per_question and post.author_id not in authors:
-                picked.append(post)
-                authors.add(post.author_id)
+        picked = _pick([post for _, post in candidates], per_question)
         if picked:
             best[number] = picked
     return best
 
 
-def choose_shoutouts(record: ChatRecord, stats: ChatStats, *, budget: int) -> Shoutouts:
+def _pick(ranked: list[ChatPost], count: int) -> list[ChatPost]:
+    """The first ``count`` posts of ``ranked``, one per author; when they come from several
+    networks, each network's best is taken first (every network has its highlights), and
+    the picks keep their rank order."""
+    picked: dict[int, ChatPost] = {}  # rank -> post
+    authors: set[int] = set()
+    if len({post.network for post in ranked}) > 1:
+        networks = set()
+        for rank, post in enumerate(ranked):
+            if len(picked) < count and post.network not in networks:
+                networks.add(post.network)
+                picked[rank] = post
+                authors.add(post.author_id)
+    for rank, post in enumerate(ranked):
+        if len(picked) >= count:
+            break
+        if post.author_id not in authors:
+            picked[rank] = post
+            authors.add(post.author_id)
+    return [picked[rank] for rank in sorted(picked)]
+
+
+def choose_shoutouts(
+    record: ChatRecord, stats: ChatStats, *, budget: int, network: Network | None = None
+) -> Shoutouts:
     """Top voices, then first-timers, named within ``budget`` mentions: only people who
-    answered a question, never one that posted spam (hidden accounts are not in the record)."""
+    answered a question, never one that posted spam (hidden accounts are not in the record).
+
+    With ``network``, only that network's people are named (a mention reaches no one on
+    another network); ``answered`` still counts everyone who answered, on every network.
+    """
     spammers = {p.author_id for p in record.posts if is_spam(p.text)}
     answered = {
         p.author_id: p.username for p in record.posts if p.is_answer and p.author_id not in spammers
     }
+    everyone = len(answered)
+    contributors = stats.top_contributors
+    theirs = [p for p in record.posts if p.network is network] if network else record.posts
+    if len(theirs) != len(record.posts):  # people of other networks are left out
+        authors = {p.author_id for p in theirs}
+        answered = {uid: name for uid, name in answered.items() if uid in authors}
+        contributors = top_contributors(theirs)
     names = set(answered.values())
     room = max(budget, 0)
-    top = [c.username for c in stats.top_contributors if c.username in names][
-        : min(room, TOP_VOICES)
-    ]
+    top = [c.username for c in contributors if c.username in names][: min(room, TOP_VOICES)]
     new = sorted(
         (
             answered[uid]
@@ -94,4 +123,4 @@ def choose_shoutouts(record: ChatRecord, stats: ChatStats, *, budget: int) -> Sh
         key=str.lower,
     )
     named_new = new[: room - len(top)]
-    return Shoutouts(top, named_new, len(new) - len(named_new), len(answered))
+    return Shoutouts(top, named_new, len(new) - len(named_new), everyone)

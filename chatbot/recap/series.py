@@ -9,12 +9,13 @@ Weeks the bot hosted and weeks ``chatbot transcript --chat`` imported count alik
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
 from chatbot.domain.cost import Prices, cost_dollars
-from chatbot.recap.model import StoredWeek
+from chatbot.domain.posts import Network
+from chatbot.recap.model import StoredWeek, network_name, network_of
 from chatbot.recap.stats import plural
 
 LOYAL = 10  # participants listed as the most loyal
@@ -43,6 +44,8 @@ class Week:
     questions: int
     per_question: dict[int, int]
     cost: Decimal
+    # Each network's people that week: (participants, new); a person is a handle on one.
+    per_network: dict[Network, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def answers_per_question(self) -> float | None:
@@ -57,6 +60,7 @@ class Regular:
     username: str
     weeks: int
     questions: int  # questions answered over all the weeks
+    network: Network = Network.X
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,12 @@ class SeriesReport:
     loyal: list[Regular]
     people: int  # distinct participants over all the weeks
     cost: Decimal
+    people_per_network: dict[Network, int] = field(default_factory=dict)
+
+    @property
+    def several_networks(self) -> bool:
+        """True when the chat's people came from more than one network."""
+        return len(self.people_per_network) > 1
 
     @property
     def imported(self) -> int:
@@ -86,9 +96,11 @@ def series_report(
     came: Counter[int] = Counter()
     answered: Counter[int] = Counter()
     names: dict[int, str] = {}
+    networks: dict[int, Network] = {}
     for week in stored:
         people = set(week.people)
         kept = len(people & previous) / len(previous) if previous else None
+        networks.update((uid, network_of(uid, name)) for uid, name in week.people.items())
         weeks.append(
             Week(
                 local_date=week.local_date,
@@ -102,6 +114,7 @@ def series_report(
                 questions=week.questions,
                 per_question=week.per_question,
                 cost=cost_dollars(week.usage, prices),
+                per_network=_per_network(people, seen, networks),
             )
         )
         seen |= people
@@ -114,10 +127,40 @@ def series_report(
         slug=slug,
         hashtag=stored[-1].hashtag if stored else "",
         weeks=weeks,
-        loyal=[Regular(names[u], came[u], answered[u]) for u in ranked[:LOYAL]],
+        loyal=[Regular(names[u], came[u], answered[u], networks[u]) for u in ranked[:LOYAL]],
         people=len(seen),
         cost=sum((w.cost for w in weeks), Decimal(0)),
+        people_per_network=_ordered(Counter(networks[uid] for uid in seen)),
     )
+
+
+def _per_network(
+    people: set[int], seen: set[int], networks: dict[int, Network]
+) -> dict[Network, tuple[int, int]]:
+    """Each network's (participants, new) among one week's ``people``."""
+    came = Counter(networks[uid] for uid in people)
+    new = Counter(networks[uid] for uid in people - seen)
+    return {n: (count, new[n]) for n, count in _ordered(came).items()}
+
+
+def _ordered(counts: Counter[Network]) -> dict[Network, int]:
+    return {n: counts[n] for n in Network if counts[n]}
+
+
+def network_counts(per_network: dict[Network, tuple[int, int]]) -> str:
+    """'X 12 (3 new) · Bluesky 5 (2 new)'."""
+    return " · ".join(
+        f"{network_name(n)} {count} ({new} new)" for n, (count, new) in per_network.items()
+    )
+
+
+def people_in_all(report: SeriesReport) -> str:
+    """'31 people in all', with each network's share when there are several."""
+    text = f"{plural(report.people, 'person', 'people')} in all"
+    if report.several_networks:
+        shares = ", ".join(f"{network_name(n)} {c}" for n, c in report.people_per_network.items())
+        text += f" ({shares})"
+    return text
 
 
 def percent(share: float | None) -> str:
@@ -132,8 +175,8 @@ def summary_lines(report: SeriesReport, *, last: int = 12) -> list[str]:
     first, latest = report.weeks[0], report.weeks[-1]
     lines = [
         f"{report.hashtag} ({report.slug}): {plural(len(report.weeks), 'week')} from "
-        f"{first.local_date} to {latest.local_date}, "
-        f"{plural(report.people, 'person', 'people')} in all, ${report.cost} on X."
+        f"{first.local_date} to {latest.local_date}, {people_in_all(report)}, "
+        f"${report.cost} on X."
     ]
     if len(report.weeks) > last:
         lines.append(f"The last {last} weeks (all of them are in the files):")
@@ -143,6 +186,7 @@ def summary_lines(report: SeriesReport, *, last: int = 12) -> list[str]:
             f"{w.local_date}{mark}: {plural(w.participants, 'person', 'people')} ({w.new} new, "
             f"{w.returning} back, {percent(w.retention)} of the week before), "
             f"{plural(w.answers, 'answer')}, ${w.cost}"
+            + (f"; {network_counts(w.per_network)}" if report.several_networks else "")
         )
     if report.loyal:
         lines.append(

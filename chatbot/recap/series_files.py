@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader
 
 from chatbot.domain.cost import Prices
+from chatbot.recap.model import network_name, profile_url
 from chatbot.recap.series import SeriesReport, SeriesSource, percent, series_report
 
 NEW, RETURNING, RETENTION = "#f59e0b", "#3b82f6", "#b91c1c"
@@ -88,7 +89,11 @@ def write_series(report: SeriesReport, out_dir: Path) -> SeriesFiles:
     env = Environment(loader=PackageLoader("chatbot.recap", "templates"), autoescape=True)
     chart_uri = "data:image/png;base64," + base64.b64encode(files.chart.read_bytes()).decode()
     page = env.get_template("series.html.j2").render(
-        report=report, chart_uri=chart_uri, percent=percent
+        report=report,
+        chart_uri=chart_uri,
+        percent=percent,
+        profile=profile_url,
+        network_name=network_name,
     )
     files.html.write_text(page, encoding="utf-8")
     return files

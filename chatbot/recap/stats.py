@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from chatbot.domain.cost import Prices, Usage, cost_dollars
-from chatbot.recap.model import ChatPost, ChatRecord, Person
+from chatbot.domain.posts import Network
+from chatbot.recap.model import ChatPost, ChatRecord, Person, network_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,26 @@ class Contributor:
     answers: int  # answer posts
     replies_received: int
     posts: int
+    network: Network = Network.X
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkStats:
+    """One network's share of a chat: a person is their handle on that network."""
+
+    network: Network
+    participants: int
+    new_participants: int
+    returning_participants: int
+    posts: int
+    answers: int
+    replies: int
+    potential_reach: int
+
+    @property
+    def name(self) -> str:
+        """The network as readers know it."""
+        return network_name(self.network)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +68,14 @@ class ChatStats:
     busiest_minute_posts: int
     top_contributors: list[Contributor]
     potential_reach: int
-    usage: Usage
+    usage: Usage  # X's: reading Bluesky and Mastodon costs nothing
     cost_dollars: Decimal
+    per_network: dict[Network, NetworkStats] = field(default_factory=dict)
+
+    @property
+    def several_networks(self) -> bool:
+        """True when the chat was held on more than one network."""
+        return len(self.per_network) > 1
 
 
 def is_reply(post: ChatPost, participant_posts: set[int]) -> bool:
@@ -95,6 +122,7 @@ def top_contributors(posts: list[ChatPost], *, limit: int = 5) -> list[Contribut
     """
     author_of = {p.id: p.author_id for p in posts}
     names = {p.author_id: p.username for p in posts}
+    networks = {p.author_id: p.network for p in posts}
     questions: dict[int, set[int]] = defaultdict(set)
     answers: Counter[int] = Counter()
     replies: Counter[int] = Counter()
@@ -109,7 +137,7 @@ def top_contributors(posts: list[ChatPost], *, limit: int = 5) -> list[Contribut
             replies[parent_author] += 1
     ranked = sorted(questions, key=lambda a: (-len(questions[a]), -replies[a], names[a].lower()))
     return [
-        Contributor(names[a], len(questions[a]), answers[a], replies[a], total[a])
+        Contributor(names[a], len(questions[a]), answers[a], replies[a], total[a], networks[a])
         for a in ranked[:limit]
     ]
 
@@ -147,7 +175,61 @@ def compute_stats(record: ChatRecord, *, prices: Prices | None = None, top: int 
         potential_reach=potential_reach(people),
         usage=record.usage,
         cost_dollars=cost_dollars(record.usage, prices),
+        per_network=network_stats(record, people, ids),
     )
+
+
+def network_stats(
+    record: ChatRecord, people: dict[int, Person], ids: set[int]
+) -> dict[Network, NetworkStats]:
+    """Each of the chat's networks' numbers (a network with no posts counts zeros)."""
+    posts: dict[Network, list[ChatPost]] = {n: [] for n in record.networks}
+    for post in record.posts:
+        posts.setdefault(post.network, []).append(post)
+    found = {}
+    for network, theirs in posts.items():
+        authors = {p.author_id for p in theirs}
+        new = sum(1 for uid in authors if uid in people and people[uid].is_new)
+        answers = sum(1 for p in theirs if p.is_answer)
+        found[network] = NetworkStats(
+            network=network,
+            participants=len(authors),
+            new_participants=new,
+            returning_participants=len(authors) - new,
+            posts=len(theirs),
+            answers=answers,
+            replies=sum(1 for p in theirs if is_reply(p, ids)),
+            potential_reach=sum(people[uid].followers for uid in authors if uid in people),
+        )
+    return dict(sorted(found.items(), key=lambda kv: list(Network).index(kv[0])))
+
+
+def network_lines(stats: ChatStats, *, history: bool = True) -> list[str]:
+    """One line of numbers per network, e.g. 'Bluesky: 12 people (3 new, 9 returning),
+    40 posts, 31 answers, 5 replies' (``history``: new vs returning is known)."""
+    lines = []
+    for n in stats.per_network.values():
+        people = plural(n.participants, "person", "people")
+        if history:
+            people += f" ({n.new_participants} new, {n.returning_participants} returning)"
+        lines.append(
+            f"{n.name}: {people}, {plural(n.posts, 'post')}, {plural(n.answers, 'answer')}, "
+            f"{plural(n.replies, 'reply', 'replies')}"
+        )
+    return lines
+
+
+def cost_line(stats: ChatStats) -> str:
+    """What the chat cost: X's reads and posts; Bluesky's and Mastodon's cost nothing."""
+    u = stats.usage
+    line = (
+        f"X cost: ${stats.cost_dollars} ({u.posts_read} posts read, "
+        f"{u.posts_created} created, {u.posts_with_url} with a link)"
+    )
+    free = [n.name for n in stats.per_network.values() if n.network is not Network.X]
+    if free:
+        line += f"; reading and posting on {' and '.join(free)} costs nothing"
+    return line
 
 
 def compact_number(value: int) -> str:

@@ -1,15 +1,20 @@
-"""The recap as an X thread: headline numbers, per-question highlights, shout-outs."""
+"""The recap as a thread on each network: headline numbers, per-question highlights,
+shout-outs, each post within that network's length and naming its people its way."""
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from chatbot.domain.chat import RecapOptions
-from chatbot.recap.model import ChatPost, ChatRecord
+from chatbot.domain.network import LengthRule
+from chatbot.domain.posts import Network
+from chatbot.recap.model import ChatPost, ChatRecord, network_name, short_handle
 from chatbot.recap.picks import Shoutouts, choose_shoutouts
 from chatbot.recap.stats import ChatStats, compact_number, plural
-from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
+from chatbot.render.length import DEFAULT_RULES, length_of, weighted_length
 from chatbot.render.safe_text import printable
 from chatbot.render.threads import is_mention, trim_to_fit
 
@@ -26,14 +31,17 @@ def strip_urls(text: str) -> str:
     return text
 
 
-def excerpt(text: str, *, hashtag: str, limit: int) -> str:
+Measure = Callable[[str], int]
+
+
+def excerpt(text: str, *, hashtag: str, limit: int, measure: Measure = weighted_length) -> str:
     """A post's words, less mentions, links, control characters and the hashtag, to ``limit``."""
     words = [
         w
         for w in strip_urls(printable(text)).split()
         if not is_mention(w) and not is_mention(w.lstrip(".")) and w.lower() != hashtag.lower()
     ]
-    return trim_to_fit(" ".join(words), limit=limit)
+    return trim_to_fit(" ".join(words), limit=limit, measure=measure)
 
 
 def greeting(record: ChatRecord, title: str) -> str:
@@ -46,8 +54,11 @@ def greeting(record: ChatRecord, title: str) -> str:
     return f"Thanks for joining {tag}: {title}!"
 
 
-def headline(record: ChatRecord, stats: ChatStats, *, limit: int) -> str:
-    """The first post: thanks, the chat's numbers and its hashtag."""
+def headline(
+    record: ChatRecord, stats: ChatStats, *, limit: int, measure: Measure = weighted_length
+) -> str:
+    """The first post: thanks, the chat's numbers (people on each network, when several)
+    and its hashtag."""
     people = f"👥 {plural(stats.participants, 'participant')}"
     if record.knows_history:
         people += f" ({stats.new_participants} new)"
@@ -55,6 +66,9 @@ def headline(record: ChatRecord, stats: ChatStats, *, limit: int) -> str:
     lines = [people, f"💬 {talk} in {plural(stats.posts, 'post')}"]
     per_q = " · ".join(f"Q{n} {c}" for n, c in stats.answers_per_question.items())
     optional = [f"Answers: {per_q}"] if per_q else []
+    if stats.several_networks:
+        where = " · ".join(f"{n.name} {n.participants}" for n in stats.per_network.values())
+        optional.insert(0, f"🌐 {where}")
     if stats.busiest_minute is not None:
         optional.append(
             f"⏱ Busiest minute: {stats.busiest_minute:%H:%M} ({stats.busiest_minute_posts} posts)"
@@ -66,33 +80,54 @@ def headline(record: ChatRecord, stats: ChatStats, *, limit: int) -> str:
         return "\n".join([greeting(record, title), "", *lines, *extra])
 
     title = record.title.strip()
-    while optional and weighted_length(compose(title, optional)) > limit:
+    while optional and measure(compose(title, optional)) > limit:
         optional.pop()
     text = compose(title, optional)
-    if weighted_length(text) > limit:
-        room = limit - weighted_length(compose("", optional)) - 2
-        text = compose(trim_to_fit(title, limit=max(room, 1)), optional)
-    return text if weighted_length(text) <= limit else trim_to_fit(text, limit=limit)
+    if measure(text) > limit:
+        room = limit - measure(compose("", optional)) - 2
+        text = compose(trim_to_fit(title, limit=max(room, 1), measure=measure), optional)
+    return text if measure(text) <= limit else trim_to_fit(text, limit=limit, measure=measure)
+
+
+def named(post: ChatPost, network: Network, *, mention: bool) -> str:
+    """How a thread on ``network`` names a post's author: @-mentioned (``mention``) or by
+    handle when they are on that network; someone of another network by the first part of
+    their handle and their network ("ana (Bluesky)"): a whole foreign handle would be a link
+    or someone else's mention there."""
+    if post.network is not network:
+        return f"{short_handle(post.network, post.username)} ({network_name(post.network)})"
+    return f"@{post.username}" if mention else post.username
 
 
 def highlight_block(
-    record: ChatRecord, number: int, best: list[ChatPost], *, limit: int, mention: set[int]
+    record: ChatRecord,
+    number: int,
+    best: list[ChatPost],
+    *,
+    limit: int,
+    mention: set[int],
+    network: Network = Network.X,
+    measure: Measure = weighted_length,
 ) -> str:
     """One question and its best answers within ``limit`` (``mention``: ids to @-name)."""
-    question = trim_to_fit(record.questions.get(number, ""), limit=min(100, limit // 2))
+    question = trim_to_fit(
+        record.questions.get(number, ""), limit=min(100, limit // 2), measure=measure
+    )
     header = f"Q{number}: {question}"
-    budget = (limit - weighted_length(header) - 1) // max(len(best), 1) - 1
+    budget = (limit - measure(header) - 1) // max(len(best), 1) - 1
     lines = [header]
     for post in best:
-        who = f"@{post.username}" if post.id in mention else post.username
+        who = named(post, network, mention=post.id in mention)
         lead = f"⭐ {who}: “"
-        room = budget - weighted_length(lead + "”")
-        words = excerpt(post.text, hashtag=record.hashtag, limit=max(room, 1))
+        room = budget - measure(lead + "”")
+        words = excerpt(post.text, hashtag=record.hashtag, limit=max(room, 1), measure=measure)
         lines.append(f"{lead}{words}”" if words and room > 3 else f"⭐ {who}")
     return "\n".join(lines)
 
 
-def shoutout_post(record: ChatRecord, picked: Shoutouts, *, limit: int) -> str:
+def shoutout_post(
+    record: ChatRecord, picked: Shoutouts, *, limit: int, measure: Measure = weighted_length
+) -> str:
     """The closing post: top voices and first-timers by name, the rest counted."""
     day = date.fromisoformat(record.local_date)
     # The date keeps this post unique week to week: X refuses duplicate texts.
@@ -113,8 +148,10 @@ def shoutout_post(record: ChatRecord, picked: Shoutouts, *, limit: int) -> str:
         elif unnamed:
             lines.append(f"👋 Welcome to our {plural(unnamed, 'first-timer')}!")
         text = "\n".join([*lines, "", closing] if lines else [closing])
-        if weighted_length(text) <= limit or not (top or new):
-            return text if weighted_length(text) <= limit else trim_to_fit(text, limit=limit)
+        if measure(text) <= limit or not (top or new):
+            if measure(text) <= limit:
+                return text
+            return trim_to_fit(text, limit=limit, measure=measure)
         if new:
             new.pop()
             unnamed += 1
@@ -129,36 +166,52 @@ def compose_thread(
     *,
     options: RecapOptions,
     numbering: bool = True,
+    network: Network = Network.X,
+    rule: LengthRule | None = None,
 ) -> list[str]:
-    """The whole recap thread: the headline, highlights, and one post of shout-outs;
-    at most ``options.max_thread_posts`` posts, each within X's weighted 280.
+    """The whole recap thread on ``network``: the headline, highlights, and one post of
+    shout-outs; at most ``options.max_thread_posts`` posts, each within ``rule`` (the
+    network's default: X's weighted 280, Bluesky's 300 graphemes, Mastodon's 500).
 
-    When the questions outnumber the posts left for them, several share a post, with
-    one highlight each.
+    Only that network's people are @-named, within the chat's mention caps. When the
+    questions outnumber the posts left for them, several share a post, with one
+    highlight each.
     """
-    reserve = weighted_length(" (99/99)") if numbering else 0
-    limit = MAX_WEIGHTED_LENGTH - reserve
+    rule = rule or DEFAULT_RULES[network]
+    measure: Measure = weighted_length if rule.unit == "weighted" else partial(length_of, rule=rule)
+    reserve = measure(" (99/99)") if numbering else 0
+    limit = rule.limit - reserve
     per_post = max(options.max_mentions_per_post, 0)
     budget = options.max_mentions
-    posts = [headline(record, stats, limit=limit)]
+    posts = [headline(record, stats, limit=limit, measure=measure)]
     slots = max(options.max_thread_posts, 2) - 2  # the headline and the shout-outs
     questions = list(best.items()) if slots else []
     size = -(-len(questions) // slots) if questions else 1  # questions sharing a post
     for start in range(0, len(questions), size):
         group = questions[start : start + size]
         room = (limit - 2 * (len(group) - 1)) // len(group)
-        blocks, named = [], 0
+        blocks, count = [], 0
         for number, answers in group:
             shown = answers if size == 1 else answers[:1]
             mention = set()
             for post in shown:
-                if budget > 0 and named < per_post:
+                if budget > 0 and count < per_post and post.network is network:
                     mention.add(post.id)
-                    budget, named = budget - 1, named + 1
-            blocks.append(highlight_block(record, number, shown, limit=room, mention=mention))
+                    budget, count = budget - 1, count + 1
+            blocks.append(
+                highlight_block(
+                    record,
+                    number,
+                    shown,
+                    limit=room,
+                    mention=mention,
+                    network=network,
+                    measure=measure,
+                )
+            )
         posts.append("\n\n".join(blocks))
-    picked = choose_shoutouts(record, stats, budget=min(budget, per_post))
-    posts.append(shoutout_post(record, picked, limit=limit))
+    picked = choose_shoutouts(record, stats, budget=min(budget, per_post), network=network)
+    posts.append(shoutout_post(record, picked, limit=limit, measure=measure))
     if numbering and 1 < len(posts) < 100:
         posts = [f"{p} ({i}/{len(posts)})" for i, p in enumerate(posts, start=1)]
     return posts

@@ -36,13 +36,18 @@ def sections(record: ChatRecord) -> list[Section]:
     shown = {p.id for p in record.posts}
     replies: dict[int, list[ChatPost]] = {}
     roots: list[ChatPost] = []
+    before: set[int] = set()  # posts met so far, oldest first
     for post in sorted(record.posts, key=lambda p: (p.created_at, p.id)):
         parent = post.in_reply_to_post_id
-        # Ids grow with time on X: nesting only under older posts rules out cycles.
-        if parent is not None and parent in shown and parent < post.id:
+        # Nesting only under older posts rules out cycles. Ids grow with time on X; other
+        # networks' stored ids are hashes (negative), whose order says nothing of time.
+        older = parent in before if post.id < 0 else parent is not None and parent < post.id
+        if parent is not None and parent in shown and older:
             replies.setdefault(parent, []).append(post)
         else:
             roots.append(post)
+        if post.id < 0:
+            before.add(post.id)
     numbers = sorted(set(record.questions) | {n for p in record.posts for n in p.questions})
     out: list[Section] = []
     for number in [*numbers, 0]:

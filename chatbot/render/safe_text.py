@@ -18,6 +18,9 @@ _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)
 # Everything else a terminal acts on: controls, carriage return, and the bidirectional
 # overrides and isolates that reorder how a line reads.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# An address a page or a message may link to: http(s), nothing that ends a link or an
+# attribute early (space, quote, angle bracket, backslash, backtick).
+_SAFE_LINK = re.compile(r"https?://[^\s\"'<>\\`]+", re.IGNORECASE)
 # PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate.
 _UNSTORABLE = re.compile(r"\x00|[\ud800-\udfff]")
 
@@ -25,6 +28,12 @@ _UNSTORABLE = re.compile(r"\x00|[\ud800-\udfff]")
 def storable(text: str) -> str:
     """Return ``text`` without what a database cannot store (NUL, lone surrogates)."""
     return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
+def safe_link(url: str) -> str:
+    """``url`` when it is a plain http(s) address to link to, else "" (addresses of posts on
+    Bluesky and Mastodon come from their servers: never a ``javascript:`` one)."""
+    return url if _SAFE_LINK.fullmatch(url) else ""
 
 
 def printable(text: str) -> str:

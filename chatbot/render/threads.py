@@ -117,17 +117,24 @@ def join_into_posts(
     return posts
 
 
-def trim_to_fit(text: str, *, limit: int, ellipsis: str = "…") -> str:
-    """Return ``text`` (whitespace collapsed) cut at a word boundary with an ellipsis to fit."""
+def trim_to_fit(
+    text: str,
+    *,
+    limit: int,
+    ellipsis: str = "…",
+    measure: Callable[[str], int] = weighted_length,
+) -> str:
+    """Return ``text`` (whitespace collapsed) cut at a word boundary with an ellipsis to fit
+    ``limit`` as ``measure`` counts (X's weighted length unless told otherwise)."""
     text = " ".join(text.split())
-    if weighted_length(text) <= limit:
+    if measure(text) <= limit:
         return text
     words = text.split(" ")
     # Longest prefix of words that fits with the ellipsis (length grows with words).
     low, high = 0, len(words) - 1
     while low < high:
         mid = (low + high + 1) // 2
-        if weighted_length(" ".join(words[:mid]) + ellipsis) <= limit:
+        if measure(" ".join(words[:mid]) + ellipsis) <= limit:
             low = mid
         else:
             high = mid - 1
@@ -135,7 +142,7 @@ def trim_to_fit(text: str, *, limit: int, ellipsis: str = "…") -> str:
         return " ".join(words[:low]) + ellipsis
     out = ""  # the first word alone is too long: cut it by characters
     for char in words[0]:
-        if weighted_length(out + char + ellipsis) > limit:
+        if measure(out + char + ellipsis) > limit:
             break
         out += char
     return out + ellipsis if out else ""

@@ -11,8 +11,16 @@ from sqlmodel import Session, col, select
 
 from chatbot.domain.answers import question_number_of_host_post
 from chatbot.domain.occurrence import OccurrenceState, PostState
-from chatbot.domain.posts import Metrics
-from chatbot.recap.model import INFERRED, NOT_ANSWERS, ChatPost, Person, StoredChat, StoredWeek
+from chatbot.domain.posts import Metrics, Network
+from chatbot.recap.model import (
+    INFERRED,
+    NOT_ANSWERS,
+    ChatPost,
+    Person,
+    StoredChat,
+    StoredWeek,
+    bluesky_post_url,
+)
 from chatbot.storage import tables
 from chatbot.storage.base import StoreBase
 from chatbot.storage.usage import usage_value
@@ -152,6 +160,9 @@ def _answers_by_post(s: Session, occurrence_id: int) -> dict[int, Numbered]:
     return found
 
 
+_NETWORKS = {network.value: network for network in Network}
+
+
 def _chat_posts(
     s: Session, occurrence_id: int, answers: dict[int, Numbered]
 ) -> tuple[list[ChatPost], list[ChatPost]]:
@@ -171,6 +182,9 @@ def _chat_posts(
         c.quote_count,
         c.impression_count,
         c.from_host,
+        c.network,
+        c.native_id,
+        c.url,
     )
     query = (
         select(*map(col, columns))
@@ -182,7 +196,8 @@ def _chat_posts(
     # One string object per distinct handle, name and label instead of one per row.
     shared: dict[str, str] = {}
     for row in s.connection().execute(query):
-        post_id, author, username, name, text, created, parent, *counts, from_host = row
+        post_id, author, username, name, text, created, parent, *rest = row
+        *counts, from_host, network, native_id, url = rest
         questions, labels, method = _GENERAL if from_host else answers.get(post_id, _GENERAL)
         post = ChatPost(
             id=post_id,
@@ -196,6 +211,8 @@ def _chat_posts(
             labels=labels,
             method=shared.setdefault(method, method),
             metrics=Metrics(*counts),
+            network=_NETWORKS[network],
+            link=url or (bluesky_post_url(native_id) if network == "bluesky" and native_id else ""),
         )
         (host_posts if from_host else posts).append(post)
     return posts, host_posts
@@ -219,6 +236,7 @@ def _people(s: Session, posts: list[ChatPost], occurrence_id: int) -> dict[int, 
             name=post.name,
             followers=followers,
             is_new=first == occurrence_id,
+            network=post.network,
         )
     return people
 

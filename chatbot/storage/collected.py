@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import Connection, CursorResult, Table, bindparam, case, cast, func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from chatbot.domain.answers import Assignment
@@ -33,8 +35,16 @@ class CollectedStore(StoreBase):
         return new
 
     def unseen(self, posts: Sequence[XPost]) -> list[XPost]:
-        """Return the posts whose ids are not stored yet."""
-        known = set(self.posts_by_id(p.id for p in posts))
+        """Return the posts whose ids are not stored yet (one id-only SELECT per chunk)."""
+        wanted = list({p.id for p in posts})
+        known: set[int] = set()
+        with self._session() as s:
+            conn = s.connection()
+            for start in range(0, len(wanted), CHUNK):
+                query = select(CollectedPost.id).where(
+                    col(CollectedPost.id).in_(wanted[start : start + CHUNK])
+                )
+                known.update(conn.execute(query).scalars())
         return [p for p in posts if p.id not in known]
 
     def record_collection(
@@ -57,10 +67,14 @@ class CollectedStore(StoreBase):
             new = self._insert_posts(s, occurrence_id, posts, now, host_user_id)
             self._insert_answers(s, occurrence_id, answers)
             if since_id is not None:
-                occ = s.get(Occurrence, occurrence_id)
-                if occ is not None and (occ.since_id is None or since_id > occ.since_id):
-                    occ.since_id = since_id
-                    s.add(occ)
+                s.connection().execute(
+                    update(Occurrence)
+                    .where(col(Occurrence.id) == occurrence_id)
+                    .where(
+                        or_(col(Occurrence.since_id).is_(None), col(Occurrence.since_id) < since_id)
+                    )
+                    .values(since_id=since_id)
+                )
             s.commit()
         return new
 
@@ -72,51 +86,81 @@ class CollectedStore(StoreBase):
         now: datetime,
         host_user_id: int,
     ) -> list[XPost]:
-        new: list[XPost] = []
-        for start in range(0, len(posts), CHUNK):
-            chunk = posts[start : start + CHUNK]
-            ids = [p.id for p in chunk]
-            known = set(s.exec(select(CollectedPost.id).where(col(CollectedPost.id).in_(ids))))
-            for post in chunk:
-                if post.id in known:
-                    continue
-                known.add(post.id)
-                new.append(post)
-                s.add(_collected_row(post, occurrence_id, now, host_user_id))
-        s.flush()
-        self._touch_participants(s, new, occurrence_id, host_user_id)
+        """Insert the posts not stored yet, without ORM rows: one INSERT ... ON CONFLICT
+        DO NOTHING (sent in batches of many rows by SQLAlchemy's "insertmanyvalues"), whose
+        RETURNING says which were new; then their authors in one upsert."""
+        unique: dict[int, XPost] = {}
+        for post in posts:
+            unique.setdefault(post.id, post)
+        if not unique:
+            return []
+        conn = s.connection()
+        rows = [_collected_row(post, occurrence_id, now, host_user_id) for post in unique.values()]
+        table = _table(CollectedPost)
+        insert = _insert(conn, table, rows).on_conflict_do_nothing(index_elements=["id"])
+        if conn.dialect.insert_executemany_returning:
+            inserted = set(_execute(conn, insert.returning(table.c.id), rows).scalars())
+        else:  # no RETURNING: ask first (the store's one thread is the only writer)
+            inserted = {p.id for p in self._unstored(conn, list(unique.values()))}
+            _execute(conn, insert, rows)
+        new = [post for post in unique.values() if post.id in inserted]
+        self._touch_participants(conn, new, occurrence_id, host_user_id)
         return new
 
+    @staticmethod
+    def _unstored(conn: Connection, posts: Sequence[XPost]) -> list[XPost]:
+        known: set[int] = set()
+        ids = [p.id for p in posts]
+        for start in range(0, len(ids), CHUNK):
+            query = select(CollectedPost.id).where(
+                col(CollectedPost.id).in_(ids[start : start + CHUNK])
+            )
+            known.update(conn.execute(query).scalars())
+        return [p for p in posts if p.id not in known]
+
     def _touch_participants(
-        self, s: Session, posts: Iterable[XPost], occurrence_id: int, host_user_id: int
+        self, conn: Connection, posts: Iterable[XPost], occurrence_id: int, host_user_id: int
     ) -> None:
+        """Upsert the authors of ``posts`` in one statement: a new participant is first
+        seen at its latest post here; a known one takes its latest name, username and
+        followers, and the later of the two last-seen times."""
         latest: dict[int, XPost] = {}
         for post in posts:
             if post.author.id != host_user_id:
                 latest[post.author.id] = post
-        ids = list(latest)
-        existing: dict[int, Participant] = {}
-        for start in range(0, len(ids), CHUNK):
-            part = ids[start : start + CHUNK]
-            query = select(Participant).where(col(Participant.user_id).in_(part))
-            existing.update({p.user_id: p for p in s.exec(query)})
-        for user_id, post in latest.items():
-            person = existing.get(user_id)
-            if person is None:
-                person = Participant(
-                    user_id=user_id,
-                    username=post.author.username,
-                    first_seen_at=post.created_at,
-                    last_seen_at=post.created_at,
-                    first_occurrence_id=occurrence_id,
-                    network=post.network,
-                )
-            person.username = post.author.username
-            person.name = post.author.name
-            person.followers_count = post.author.followers_count
-            person.last_seen_at = max(person.last_seen_at, post.created_at)
-            person.last_occurrence_id = occurrence_id
-            s.add(person)
+        if not latest:
+            return
+        rows = [
+            {
+                "user_id": user_id,
+                "username": post.author.username,
+                "name": post.author.name,
+                "followers_count": post.author.followers_count,
+                "first_seen_at": post.created_at,
+                "last_seen_at": post.created_at,
+                "first_occurrence_id": occurrence_id,
+                "last_occurrence_id": occurrence_id,
+                "network": post.network.value,
+            }
+            for user_id, post in latest.items()
+        ]
+        table = _table(Participant)
+        insert = _insert(conn, table, rows)
+        fresh = insert.excluded
+        upsert = insert.on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={
+                "username": fresh.username,
+                "name": fresh.name,
+                "followers_count": fresh.followers_count,
+                "last_seen_at": case(
+                    (fresh.last_seen_at > table.c.last_seen_at, fresh.last_seen_at),
+                    else_=table.c.last_seen_at,
+                ),
+                "last_occurrence_id": fresh.last_occurrence_id,
+            },
+        )
+        _execute(conn, upsert, rows)
 
     def collected_post_ids(self, occurrence_id: int) -> list[int]:
         """Return the ids of every post collected for an occurrence, oldest first."""
@@ -191,22 +235,31 @@ class CollectedStore(StoreBase):
     def _insert_answers(
         self, s: Session, occurrence_id: int, answers: Sequence[Assignment]
     ) -> None:
+        """Insert the answers not stored yet in one INSERT ... ON CONFLICT DO NOTHING (on
+        the post and question), except on posts a moderator corrected (asked first: one
+        SELECT per chunk of posts, that returns only those)."""
+        if not answers:
+            return
+        conn = s.connection()
         post_ids = list({a.post_id for a in answers})
-        known: set[tuple[int, int]] = set()
         corrected: set[int] = set()  # a moderator's assignment stands
         for start in range(0, len(post_ids), CHUNK):
-            query = select(Answer.post_id, Answer.question_number, Answer.method).where(
-                col(Answer.post_id).in_(post_ids[start : start + CHUNK])
+            query = select(Answer.post_id).where(
+                col(Answer.post_id).in_(post_ids[start : start + CHUNK]),
+                col(Answer.method) == "moderator",
             )
-            for post_id, number, method in s.exec(query):
-                known.add((int(post_id), int(number)))
-                if method == "moderator":
-                    corrected.add(int(post_id))
+            corrected.update(int(post_id) for post_id in conn.execute(query).scalars())
+        rows: dict[tuple[int, int], dict[str, Any]] = {}
         for answer in answers:
             key = (answer.post_id, answer.question_number)
-            if answer.post_id not in corrected and key not in known:
-                known.add(key)
-                s.add(_answer_row(occurrence_id, answer))
+            if answer.post_id not in corrected and key not in rows:
+                rows[key] = _answer_values(occurrence_id, answer)
+        if rows:
+            values = list(rows.values())
+            insert = _insert(conn, _table(Answer), values).on_conflict_do_nothing(
+                index_elements=["post_id", "question_number"]
+            )
+            _execute(conn, insert, values)
 
     def answers(self, occurrence_id: int) -> list[Assignment]:
         """Return the answer assignments of an occurrence, by post id."""
@@ -227,33 +280,68 @@ class CollectedStore(StoreBase):
         return found
 
 
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> Any:
+    """The dialect's INSERT of ``rows`` (it knows ON CONFLICT on SQLite and PostgreSQL);
+    run it with ``_execute``.
+
+    SQLite takes the rows as an executemany, which SQLAlchemy sends as multi-row VALUES
+    ("insertmanyvalues"). PostgreSQL takes one array per column, unnested in one
+    ``INSERT ... SELECT``: the same short statement whatever the number of rows, where
+    psycopg would otherwise send a statement per row (pipeline) or parse a new long one.
+    """
+    if conn.dialect.name == "postgresql":
+        columns = list(rows[0])
+        arrays = [
+            func.unnest(cast(bindparam(f"rows_{name}"), postgresql.ARRAY(table.c[name].type)))
+            for name in columns
+        ]
+        return postgresql.insert(table).from_select(columns, select(*arrays))
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"no ON CONFLICT insert for {conn.dialect.name}")
+
+
+def _execute(conn: Connection, insert: Any, rows: list[dict[str, Any]]) -> CursorResult[Any]:
+    """Run an ``_insert`` statement with its rows."""
+    if conn.dialect.name == "postgresql":
+        columns = {f"rows_{name}": [row[name] for row in rows] for name in rows[0]}
+        return conn.execute(insert, columns)
+    return conn.execute(insert, rows)
+
+
 def _collected_row(
     post: XPost, occurrence_id: int, now: datetime, host_user_id: int
-) -> CollectedPost:
+) -> dict[str, Any]:
+    """A collected post as its ``collected_post`` row: the one place posts become rows."""
     m = post.metrics
-    return CollectedPost(
-        id=post.id,
-        occurrence_id=occurrence_id,
-        author_id=post.author.id,
-        author_username=post.author.username,
-        author_name=post.author.name,
-        text=post.text,
-        created_at=post.created_at,
-        conversation_id=post.conversation_id,
-        in_reply_to_post_id=post.in_reply_to_post_id,
-        in_reply_to_user_id=post.in_reply_to_user_id,
-        quoted_post_id=post.quoted_post_id,
-        like_count=m.like_count,
-        reply_count=m.reply_count,
-        retweet_count=m.retweet_count,
-        quote_count=m.quote_count,
-        impression_count=m.impression_count,
-        from_host=post.author.id == host_user_id,
-        collected_at=now,
-        network=post.network,
-        native_id=post.native_id or None,
-        url=post.url or None,
-    )
+    return {
+        "id": post.id,
+        "occurrence_id": occurrence_id,
+        "author_id": post.author.id,
+        "author_username": post.author.username,
+        "author_name": post.author.name,
+        "text": post.text,
+        "created_at": post.created_at,
+        "conversation_id": post.conversation_id,
+        "in_reply_to_post_id": post.in_reply_to_post_id,
+        "in_reply_to_user_id": post.in_reply_to_user_id,
+        "quoted_post_id": post.quoted_post_id,
+        "like_count": m.like_count,
+        "reply_count": m.reply_count,
+        "retweet_count": m.retweet_count,
+        "quote_count": m.quote_count,
+        "impression_count": m.impression_count,
+        "from_host": post.author.id == host_user_id,
+        "collected_at": now,
+        "network": post.network.value,
+        "native_id": post.native_id or None,
+        "url": post.url or None,
+    }
 
 
 _UPDATE_METRICS = (
@@ -311,14 +399,18 @@ def stored_metrics(row: CollectedPost) -> Metrics:
 
 
 def _answer_row(occurrence_id: int, answer: Assignment) -> Answer:
-    return Answer(
-        occurrence_id=occurrence_id,
-        post_id=answer.post_id,
-        question_number=answer.question_number,
-        label=answer.label,
-        method=answer.method,
-        parent_post_id=answer.parent_post_id,
-    )
+    return Answer(**_answer_values(occurrence_id, answer))
+
+
+def _answer_values(occurrence_id: int, answer: Assignment) -> dict[str, Any]:
+    return {
+        "occurrence_id": occurrence_id,
+        "post_id": answer.post_id,
+        "question_number": answer.question_number,
+        "label": answer.label,
+        "method": answer.method,
+        "parent_post_id": answer.parent_post_id,
+    }
 
 
 def _assignment(row: Answer) -> Assignment:

@@ -25,6 +25,7 @@ class FakeControl:
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     delay: float = 0.0  # seconds each command takes, to exercise deferred replies
     ok: bool = True
+    preview: RecapPreview | None = None  # what `/recap preview` shows, when a test sets it
 
     def chat_slugs(self) -> list[str]:
         return list(SLUGS)
@@ -101,6 +102,8 @@ class FakeControl:
 
     async def recap_preview(self, slug: str) -> RecapPreview | ControlResult:
         self.calls.append(("recap_preview", (slug,)))
+        if self.preview is not None:
+            return self.preview
         posts = [f"Recap post {n}: " + "words " * 60 for n in range(1, 9)]
         return RecapPreview(
             slug=slug, occurrence_date="2026-11-05", posts=posts, files=["a.png"], status="draft"

@@ -414,3 +414,34 @@ def test_a_restarted_assigner_keeps_stored_corrections() -> None:
     assert _one(assigner, _post(1502, BOB, "+1", reply_to=1501)) == (2, "inherited")
     done = assigner.correct(Assignment(1500, 1, "moderator"))
     assert done.was == (2,) and [a.post_id for a in done.after] == [1500, 1501, 1502]
+
+
+def test_on_other_networks_a_reply_read_with_its_parent_takes_its_question() -> None:
+    """Bluesky's and Mastodon's stored ids are hashes, not times: a reply's id can be
+    lower than its parent's. Read in one batch, the parent still goes first."""
+    from datetime import timedelta
+
+    from chatbot.domain.network import Author, NetPost, Network, PostRef, as_stored
+
+    def made(uri: str, minute: int, text: str, reply_to: str | None = None) -> XPost:
+        return as_stored(
+            NetPost(
+                ref=PostRef(Network.MASTODON, uri),
+                author=Author(Network.MASTODON, f"acct-{uri}", f"p{uri}@mastodon.example"),
+                text=text,
+                created_at=T0 + timedelta(minutes=minute),
+                reply_to=reply_to,
+            )
+        )
+
+    answer = made("111", 1, "A1: we send a thank-you card #SMBchat")
+    # Find a reply whose hashed id sorts before its parent's: id order is the wrong order.
+    reply = next(
+        post
+        for n in range(200, 400)
+        if (post := made(str(n), 2, "Same, and a discount code with it!", "111")).id < answer.id
+    )
+    assigner = AnswerAssigner(question_posts={}, host_user_id=HOST.id)
+    found = _by_post(assigner.assign([reply, answer]))
+    assert found[answer.id] == [(1, "label")]
+    assert found[reply.id] == [(1, "inherited")]

@@ -42,6 +42,11 @@ def test_anything_else_names_no_post(text: str) -> None:
     assert post_id_of(text) is None
 
 
+def test_a_bluesky_or_mastodon_post_is_named_by_its_stored_id() -> None:
+    assert post_id_of(" -4611686018427387904 ") == -4611686018427387904
+    assert post_id_of("--12") is None
+
+
 @pytest.mark.parametrize(
     ("text", "number"),
     [("2", 2), ("Q2", 2), (" q 12 ", 12), ("２", 2), ("0", 0), ("none", 0), ("Not an  answer", 0)],

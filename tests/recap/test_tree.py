@@ -74,3 +74,34 @@ def test_the_threads_of_a_big_chat_make_no_object_per_post() -> None:
         gc.enable()
     assert sum(1 for part in parts for _ in walk(part)) == len(record.posts)
     assert made <= replied_to + 5 * len(parts)
+
+
+def test_bluesky_replies_nest_by_time_whatever_their_stored_ids() -> None:
+    """Other networks' stored ids are hashes: a reply may have a smaller id than its
+    parent, and still nests under it (and a made-up cycle still cannot loop)."""
+    posts = [
+        _post(-9, 0),
+        _post(-500, 1, reply_to=-9, q=0),  # a reply, its id below its parent's
+        _post(-3, 2, reply_to=-500, q=0),
+        _post(-7, 3, reply_to=-8),  # -7 and -8 reply to each other: one must be a root
+        _post(-8, 4, reply_to=-7),
+    ]
+    record = ChatRecord(
+        slug="s",
+        title="",
+        hashtag="#t",
+        timezone="UTC",
+        local_date="2026-01-13",
+        questions={1: "Q?"},
+        question_times={},
+        posts=posts,
+        people={},
+    )
+    [q1] = sections(record)
+    assert [(p.id, depth) for p, depth in walk(q1)] == [
+        (-9, 0),
+        (-500, 1),
+        (-3, 2),
+        (-7, 0),
+        (-8, 1),
+    ]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from chatbot.domain.answers import AnswerAssigner
 from chatbot.domain.chat import ChatSpec, Question, QuestionSet, RecapOptions, Recurrence
+from chatbot.domain.network import Author, NetPost, Network, PostRef, as_stored
 from chatbot.domain.posts import Metrics, XPost, XUser
 from chatbot.storage.repository import Repository
 
@@ -63,6 +64,7 @@ class ChatWorld:
         self.pending: list[XPost] = []
         self.question_posts: dict[int, int] = {}
         self._next = BASE_ID + occ.id * 1_000_000
+        self.native: dict[int, str] = {}  # stored id -> another network's own id
 
     def _id(self) -> int:
         self._next += 1
@@ -107,6 +109,46 @@ class ChatWorld:
             )
         )
         return post_id
+
+    def net_post(
+        self,
+        network: Network,
+        handle: str,
+        text: str,
+        *,
+        minute: float,
+        reply_to: int | None = None,
+        likes: int = 0,
+        name: str = "",
+        followers: int = 0,
+        url: str | None = None,
+    ) -> int:
+        """A Bluesky or Mastodon participant's post, as hosting collects it
+        (``domain.network.as_stored``); ``reply_to`` is a stored id. Returns its stored id."""
+        serial = self._id()
+        if network is Network.BLUESKY:
+            author_id = f"did:plc:{handle.split('.')[0]}"
+            native = f"at://{author_id}/app.bsky.feed.post/3l{serial % 10**9:09d}"
+            where = f"https://bsky.app/profile/{handle}/post/3l{serial % 10**9:09d}"
+        else:
+            local, _, instance = handle.partition("@")
+            author_id = f"https://{instance}/users/{local}"
+            native = str(113_000_000_000_000_000 + serial % 10**9)
+            where = f"https://{instance}/@{local}/{native}"
+        post = as_stored(
+            NetPost(
+                ref=PostRef(network, native, url=where if url is None else url),
+                author=Author(network, author_id, handle, name or handle.title(), followers),
+                text=text,
+                created_at=self.at(minute),
+                reply_to=self.native[reply_to] if reply_to is not None else None,
+                hashtags=("SMBchat",),
+                metrics=Metrics(like_count=likes),
+            )
+        )
+        self.native[post.id] = native
+        self.pending.append(post)
+        return post.id
 
     def save(self, *, hidden: set[str] | None = None) -> None:
         """Store the posts and their answer assignments, as the collector does."""

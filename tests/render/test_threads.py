@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatbot.render.length import weighted_length
+from chatbot.domain.network import Network
+from chatbot.render.graphemes import grapheme_length
+from chatbot.render.length import DEFAULT_RULES, length_of, weighted_length
 from chatbot.render.threads import (
     is_mention,
     join_into_posts,
@@ -95,3 +97,28 @@ def test_trim_to_fit_stays_within_limit(text: str, limit: int) -> None:
     assert weighted_length(trimmed) <= limit
     if weighted_length(" ".join(text.split())) <= limit:
         assert trimmed == " ".join(text.split())
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    items=st.lists(st.one_of(words, emoji, handles), max_size=150),
+    limit=st.integers(min_value=5, max_value=500),
+    network=st.sampled_from([Network.BLUESKY, Network.MASTODON]),
+)
+def test_trim_to_fit_keeps_each_networks_own_count(
+    items: list[str], limit: int, network: Network
+) -> None:
+    """Bluesky and Mastodon count grapheme clusters (a family emoji is one, not X's 2)."""
+    rule = DEFAULT_RULES[network]
+    text = " ".join(items)
+    trimmed = trim_to_fit(text, limit=limit, measure=lambda t: length_of(t, rule))
+    assert length_of(trimmed, rule) <= limit
+    if length_of(" ".join(text.split()), rule) <= limit:
+        assert trimmed == " ".join(text.split())
+
+
+def test_a_bluesky_post_holds_more_emoji_than_an_x_post() -> None:
+    text = " ".join(["👩‍👩‍👧"] * 200)
+    on_bluesky = trim_to_fit(text, limit=300, measure=grapheme_length)
+    assert grapheme_length(on_bluesky) <= 300 < weighted_length(on_bluesky)
+    assert len(trim_to_fit(text, limit=280)) < len(on_bluesky)

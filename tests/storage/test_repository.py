@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chatbot.domain.answers import Assignment
+from chatbot.domain.network import Author, NetPost, Network, PostRef, as_stored
 from chatbot.domain.occurrence import PostState, ScheduleOverride
 from chatbot.domain.posts import Metrics, XPost, XUser
 from chatbot.recap.model import Usage
+from chatbot.storage.collected import stored_post
 from chatbot.storage.repository import Repository
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
@@ -72,6 +74,28 @@ def test_collected_posts_are_stored_once_with_64_bit_ids(store: Repository) -> N
     assert [p.id for p in stored] == [BIG + 1, BIG + 2]
     assert stored[1].in_reply_to_post_id == BIG + 1
     assert store.count_collected(occ.id) == (2, 1)
+
+
+def test_posts_and_people_of_other_networks_keep_their_network_and_address(
+    store: Repository,
+) -> None:
+    occ = _occurrence(store)
+    uri = "at://did:plc:ana/app.bsky.feed.post/3lbqbbbbbbb22"
+    post = as_stored(
+        NetPost(
+            ref=PostRef(Network.BLUESKY, uri, url="https://bsky.app/profile/ana/post/3lbq"),
+            author=Author(Network.BLUESKY, "did:plc:ana", "ana.bsky.social"),
+            text="A1: local first #SMBchat",
+            created_at=T0,
+        )
+    )
+    x_post = _post(1, XUser(id=BIG + 100, username="ann"))
+    store.store_posts(occurrence_id=occ.id, posts=[post, x_post], now=T0, host_user_id=HOST.id)
+    back = stored_post(store.posts_by_id([post.id])[post.id])
+    assert back == post  # network, its own id, address and reply links as they came
+    people = store.participants([post.author.id, BIG + 100])
+    assert people[post.author.id].network == "bluesky"
+    assert people[BIG + 100].network == "x"
 
 
 def test_participants_keep_first_and_last_seen_across_weeks(store: Repository) -> None:

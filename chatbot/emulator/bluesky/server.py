@@ -96,7 +96,7 @@ class BlueskyEmulator(ControlMixin):
 async def serve_forever(
     host: str = "127.0.0.1", port: int = 8788, *, seed_demo: bool = False
 ) -> None:
-    """Run an emulator until cancelled (for ``chatbot emulator`` once it is wired in)."""
+    """Run an emulator until cancelled (the ``chatbot emulator`` command)."""
     emulator = BlueskyEmulator()
     if seed_demo:
         seed_demo_world(emulator)

@@ -3,6 +3,7 @@ the demo, which the real Mastodon.py client talks to."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -124,3 +125,17 @@ class MastodonEmulator(ControlMixin):
 
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.stop()
+
+
+async def serve_forever(host: str = "127.0.0.1", port: int = 8789) -> None:
+    """Run an emulator until cancelled (the ``chatbot emulator`` command)."""
+    emulator = MastodonEmulator()
+    base_url = await emulator.start(host, port)
+    print(
+        f"Mastodon emulator on {base_url} (control API under {base_url}/_emulator/): "
+        f"MASTODON_BASE_URL={base_url} MASTODON_ACCESS_TOKEN={emulator.token}"
+    )
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await emulator.stop()

@@ -12,6 +12,7 @@ from typing import Any
 
 from chatbot.emulator.x.entities import MediaLink, ProcessedText, cut_long, is_long, process_text
 from chatbot.emulator.x.query import Node, PostFacts, words_of
+from chatbot.render.length import MAX_WEIGHTED_LENGTH
 from chatbot.x.snowflake import SnowflakeGenerator, snowflake_at
 
 HOST_USER_ID = 1500000000000000001
@@ -69,6 +70,22 @@ class StoredPost:
     def long(self) -> bool:
         """True for a post over 280 weighted characters (X returns it as a note tweet)."""
         return self.shown is not self.processed
+
+
+def _may_be_long(processed: ProcessedText) -> bool:
+    """False when the text is surely within 280 weighted characters, without counting.
+
+    X weighs a character 1 (most of Latin, Greek, Cyrillic and ASCII punctuation: all of
+    ASCII) or 2, an emoji sequence 2 and a link 23. Once processed, every link is a t.co
+    link of 23 characters (weighing what it is long), so an ASCII text weighs at most
+    its length and any text at most twice its length. Only texts over those bounds are
+    counted with twitter-text (``is_long``), which is slow: most posts are short.
+    """
+    if any(u["end"] - u["start"] < 23 for u in processed.entities.get("urls", ())):
+        return True  # a link shorter than it weighs: count
+    text = processed.text
+    bound = len(text) if text.isascii() else 2 * len(text)
+    return bound > MAX_WEIGHTED_LENGTH
 
 
 METRIC_NAMES = (
@@ -164,7 +181,7 @@ class Store:
             media = MediaLink(photo, media_keys[0])
         processed = process_text(f"{prefix} {text}", self._ids_by_name, media=media)
         shown = processed
-        if is_long(processed):
+        if _may_be_long(processed) and is_long(processed):
             shown = cut_long(processed, f"https://x.com/i/web/status/{post_id}")
         low, high = self.visibility_delay
         post = StoredPost(

@@ -105,3 +105,25 @@ async def test_empty_text_and_unknown_body_fields_are_a_400(api: RawApi) -> None
             answer = await response.json()
             assert response.status == 400, body
             assert answer["title"] == "Invalid Request" and answer["errors"][0]["message"]
+
+
+def test_posts_are_long_exactly_when_x_counts_over_280() -> None:
+    """The emulator counts a post's weighted length only when a cheap bound says it might
+    be over 280 (``store._may_be_long``): a post is kept whole or cut as the count says."""
+    emulator = XEmulator()
+    texts = [
+        "A1: short answer #SMBchat",
+        "a" * 280,
+        "a" * 281,
+        "é" * 140 + "x",  # Latin-1 weighs 1 each: 141, not long
+        "日本" * 70,  # CJK weighs 2: 280
+        "日本" * 70 + "x",
+        "👍🏽" * 140,  # an emoji sequence weighs 2: 280
+        "👍🏽" * 141,
+        "x " * 120 + "see a.co and b.io " + "y" * 10,  # bare domains become t.co links
+        "w " * 127 + "https://example.com/" + "p" * 300,
+    ]
+    for text in texts:
+        post = emulator.state.store.add_post(HOST_USER_ID, text)
+        over = weighted_length(post.processed.text) > 280
+        assert post.long == over, (text[:30], weighted_length(post.processed.text))
