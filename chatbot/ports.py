@@ -432,9 +432,9 @@ class ModeratorChannel(Protocol):
         ...
 
     async def question_posted(
-        self, *, occurrence_id: int, number: int, text: str, url: str
+        self, *, occurrence_id: int, number: int, text: str, url: str, network: Network = Network.X
     ) -> None:
-        """Say in the question's thread that the question went out on X."""
+        """Say in the question's thread that the question went out on ``network``."""
         ...
 
     async def mirror_answers(

@@ -24,6 +24,7 @@ def mirrored(posts: list[XPost], assignments: list[Assignment]) -> list[Mirrored
                 text=post.text,
                 url=post.url or f"https://x.com/{post.author.username}/status/{post.id}",
                 parent_post_id=a.parent_post_id,
+                network=post.network,
             )
         )
     return found

@@ -251,6 +251,14 @@ class NetPoster:
         log.info("%s: %s on %s: %s", self.hashtag, post.key, self.name, ref.url or ref.id)
         if post.question and self.on_question is not None:
             self.on_question(post_id, post.question, now)
+        if post.question:
+            await self.moderators.question_posted(
+                occurrence_id=self.occurrence_id,
+                number=post.question,
+                text=intent.text,
+                url=ref.url,
+                network=self.network,
+            )
         if post.key in ENDS_WINDOW and self.on_end is not None:
             self.on_end(post_id, now)
         return await self.store.bot_post(self.occurrence_id, post.key, self.network)

@@ -11,8 +11,7 @@ from chatbot.domain.occurrence import RecapState
 from chatbot.hosting.outlets import NetPoster, OutletPost
 from chatbot.hosting.publisher import Publisher
 from chatbot.ports import ChatStore, Clock, ModeratorChannel, Outlet, XClient, XError
-from chatbot.recap.build import Recap
-from chatbot.render.length import DEFAULT_RULES, fits
+from chatbot.recap.build import Recap, thread_posts
 
 NETWORK_RECAP_WITHIN = timedelta(hours=2)  # a network down longer gets no recap thread
 
@@ -87,17 +86,6 @@ async def publish_recap(
     return ids
 
 
-def fitted(text: str, network: Network) -> str:
-    """``text`` cut at a word (with "…") until the network's length rule takes it."""
-    rule = DEFAULT_RULES[network]
-    if fits(text, rule):
-        return text
-    words = text.split(" ")
-    while len(words) > 1 and not fits(" ".join(words) + "…", rule):
-        words.pop()
-    return " ".join(words) + "…"
-
-
 async def publish_recap_elsewhere(
     *,
     store: ChatStore,
@@ -113,8 +101,8 @@ async def publish_recap_elsewhere(
     is tried again for NETWORK_RECAP_WITHIN, and its thread is dropped after that (the
     moderators are told); a thread half-done before a restart goes on where it stopped.
 
-    TODO(issue 17): the texts are X's, cut to each network's length; per-network
-    mentions and caps come with the recap's own rendering for each network.
+    Each network's thread is the recap's own for it (``thread_posts``): its mention
+    syntax, naming its own people, within its length rule.
     """
     if recap.occurrence_id is None:
         return {}
@@ -132,9 +120,9 @@ async def publish_recap_elsewhere(
         )
         made = 0
         parents_now: tuple[str, ...] = ("closing", "last_call")
-        for i, text in enumerate(recap.posts, start=1):
+        for i, text in enumerate(thread_posts(recap, network), start=1):
             key = f"recap-{i}"
-            post = OutletPost(key, fitted(text, network), parents=parents_now, late_at=until)
+            post = OutletPost(key, text, parents=parents_now, late_at=until)
             if await poster.deliver(post) is None:
                 break  # refused or too late: the rest of the thread would hang loose
             made, parents_now = made + 1, (key,)

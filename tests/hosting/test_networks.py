@@ -21,6 +21,7 @@ from chatbot.hosting.host_control import HostControl
 from chatbot.hosting.outlets import idempotency_key
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
+from chatbot.recap.build import thread_posts
 from chatbot.simulation import Crowd
 from tests.hosting.conftest import T0, Rig
 from tests.hosting.networks import Nets, host_on, run_until, settle
@@ -114,6 +115,11 @@ async def test_a_chat_goes_out_on_three_networks_threaded_each_its_own_way(
     urls = {m.url for m in rig.moderators.mirrored}
     assert any(u.startswith("https://bsky.app/") for u in urls)
     assert any(nets.mastodon.domain in u for u in urls)
+    for mirrored in rig.moderators.mirrored:  # each marked with its network
+        assert mirrored.network == stored[mirrored.post_id].network
+    # Each question's thread on Discord hears where it went out on the other networks.
+    elsewhere = sorted((n, q) for n, q, _ in rig.moderators.elsewhere)
+    assert elsewhere == sorted((n, q) for n in ("bluesky", "mastodon") for q in range(1, 7))
 
 
 async def test_bluesky_down_delays_nothing_elsewhere_and_its_posts_follow_when_back(
@@ -352,6 +358,10 @@ async def test_the_recap_thread_hangs_under_each_networks_closing_post(
         assert [p.reply_to_post_id for p in recap] == parents
     bsky = bluesky_posts(nets)
     assert bsky[-len(x_recap)]["record"]["reply"]["parent"]["uri"] == bsky[-len(x_recap) - 1]["uri"]
+    # Each network gets the recap's own thread for it (its people, its mention syntax).
+    built = await recaps.build(chat, rig.store.get_occurrence(runner.occurrence_id))
+    texts = [p.text for p in rig.store.bot_posts(runner.occurrence_id, Network.BLUESKY)]
+    assert texts[-len(x_recap) :] == thread_posts(built, Network.BLUESKY)
     assert f"{len(x_recap)} posts on bluesky" in result.message
 
 
