@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Union
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from chatbot.bluesky.outlet import BlueskyOutlet
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.discord_adapter import ModeratorBot
 from chatbot.domain.network import Author, Network
