@@ -1,7 +1,8 @@
 """The composition root: builds the real objects from settings and wires them together.
 
 Only this module imports both the core (``chatbot.hosting``) and the adapters
-(``chatbot.x``, ``chatbot.discord_adapter``, ``chatbot.storage``).
+(``chatbot.x``, ``chatbot.bluesky``, ``chatbot.mastodon``, ``chatbot.discord_adapter``,
+``chatbot.storage``).
 """
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Union
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from chatbot.catalog import Catalog, load_catalog
 from chatbot.discord_adapter import ModeratorBot
-from chatbot.domain.network import Network
+from chatbot.domain.network import Author, Network
 from chatbot.domain.posts import XUser
 from chatbot.errors import SetupError
 from chatbot.heap import settle
@@ -31,7 +33,7 @@ from chatbot.hosting.publisher import Publisher
 from chatbot.hosting.recap_service import RecapService
 from chatbot.hosting.runner import ChatRunner
 from chatbot.hosting.usage import UsageLedger
-from chatbot.ports import Clock, XAuthError, XError, XMeter
+from chatbot.ports import Clock, NetAuthError, NetError, Outlet, XAuthError, XError, XMeter
 from chatbot.scheduling import ChatScheduler
 from chatbot.settings import Settings
 from chatbot.storage.audit import StoreAuditLog
@@ -42,6 +44,10 @@ from chatbot.storage.leader import leadership_for
 from chatbot.storage.repository import Repository
 from chatbot.x.client import TweepyXClient
 from chatbot.x.search import MAX_PAGES
+
+if TYPE_CHECKING:
+    from chatbot.bluesky.outlet import BlueskyOutlet
+    from chatbot.mastodon.outlet import MastodonOutlet
 
 log = logging.getLogger("chatbot.app")
 
@@ -71,13 +77,6 @@ def load_chats(settings: Settings) -> Catalog:
     catalog = load_catalog(settings.chat_dir)
     for problem in catalog.problems:
         log.error("%s (run `chatbot check` for every problem)", problem)
-    for chat in list(catalog.chats.values()):
-        # Until the runner posts on Bluesky and Mastodon, a chat there is not hosted at all
-        # rather than hosted on X alone without a word.
-        others = [str(n) for n in chat.networks if n is not Network.X]
-        if others:
-            log.error("%s: hosting on %s is not supported yet; chat not hosted", chat.slug, others)
-            del catalog.chats[chat.slug]
     if not catalog.enabled_chats():
         log.warning("No valid enabled chat in %s: nothing to host", settings.chat_dir.resolve())
     return catalog
@@ -118,6 +117,112 @@ def x_client(
     )
 
 
+NetOutlet = Union["BlueskyOutlet", "MastodonOutlet"]
+
+
+def outlet_for(
+    settings: Settings, network: Network, clock: Clock
+) -> BlueskyOutlet | MastodonOutlet:
+    """The Bluesky or Mastodon outlet from the credentials in the settings (their client
+    libraries are imported only for chats that need them: start-up stays quick)."""
+    if network is Network.BLUESKY:
+        from chatbot.bluesky.client import BlueskyClient
+        from chatbot.bluesky.outlet import BlueskyOutlet
+
+        if not settings.bluesky_handle or settings.bluesky_app_password is None:
+            raise SetupError(
+                "a chat is hosted on Bluesky: set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD "
+                "in .env (see README: hosting on Bluesky and Mastodon)"
+            )
+        client = BlueskyClient(
+            service=settings.bluesky_service,
+            handle=settings.bluesky_handle,
+            app_password=settings.bluesky_app_password.get_secret_value(),
+        )
+        return BlueskyOutlet(client, jetstream=settings.bluesky_jetstream, now=clock.now)
+    if network is Network.MASTODON:
+        from chatbot.mastodon.client import MastodonClient
+        from chatbot.mastodon.outlet import MastodonOutlet
+
+        if not settings.mastodon_base_url or settings.mastodon_access_token is None:
+            raise SetupError(
+                "a chat is hosted on Mastodon: set MASTODON_BASE_URL and MASTODON_ACCESS_TOKEN "
+                "in .env (see README: hosting on Bluesky and Mastodon)"
+            )
+        return MastodonOutlet(
+            MastodonClient(
+                base_url=settings.mastodon_base_url,
+                access_token=settings.mastodon_access_token.get_secret_value(),
+                now=clock.now,
+                sleep=clock.sleep,
+            )
+        )
+    raise ValueError(f"X is not an outlet: {network}")
+
+
+async def connect_outlets(
+    catalog: Catalog, outlets: Mapping[Network, NetOutlet]
+) -> dict[Network, Author]:
+    """Log in on each network; the host account there. A chat whose ``[hosts]`` names
+    another account than the credentials open is not hosted (logged, as a bad file)."""
+    accounts: dict[Network, Author] = {}
+    for network, outlet in outlets.items():
+        try:
+            accounts[network] = await outlet.connect()
+        except NetAuthError as exc:
+            raise SetupError(f"{network} refused the credentials in .env: {exc}") from exc
+        except NetError as exc:
+            # Down at start: the chats go on without it, and it is tried again meanwhile.
+            log.error(
+                "%s could not be reached (%s): chats starting now are hosted without it; "
+                "it is tried again every minute",
+                network,
+                exc,
+            )
+            continue
+        log.info("Posting on %s as @%s", network, accounts[network].handle)
+    for chat in list(catalog.chats.values()):
+        for network in chat.networks:
+            account = accounts.get(network)
+            wanted = chat.hosts.get(network, "").lstrip("@").lower()
+            if account is not None and wanted and wanted != account.handle.lower():
+                log.error(
+                    "%s: its %s host is @%s, but the credentials are @%s's; chat not hosted "
+                    "(run `chatbot doctor`)",
+                    chat.slug,
+                    network,
+                    wanted,
+                    account.handle,
+                )
+                del catalog.chats[chat.slug]
+                break
+    return accounts
+
+
+async def reconnect_outlets(
+    outlets: Mapping[Network, NetOutlet], accounts: dict[Network, Author], clock: Clock
+) -> None:
+    """Log in, every minute, on the networks that were down at start; each one that
+    answers joins ``accounts`` (the host's), so the chats opened after that post there."""
+    while missing := [n for n in outlets if n not in accounts]:
+        await clock.sleep(60)
+        for network in missing:
+            try:
+                accounts[network] = await outlets[network].connect()
+            except NetAuthError as exc:
+                log.error("%s refused the credentials in .env: %s", network, exc)
+            except NetError as exc:
+                log.info("%s still cannot be reached: %s", network, exc)
+            else:
+                log.warning("%s answers again: chats opened from now on post there", network)
+
+
+def networks_named(catalog: Catalog) -> list[Network]:
+    """The networks besides X the catalog's chats are hosted on."""
+    named = {n for chat in catalog.chats.values() for n in chat.networks if n is not Network.X}
+    return sorted(named)
+
+
 @dataclass
 class Hosting:
     """Everything a running host is made of."""
@@ -141,10 +246,13 @@ def wire(
     clock: Clock,
     discord_endpoints: tuple[str, str] | None = None,
     discord_retry_max_delay: float = 60.0,
+    outlets: Mapping[Network, Outlet] | None = None,
+    net_hosts: dict[Network, Author] | None = None,
 ) -> Hosting:
     """Build the host, its recap service, its controls and (with a token) the Discord bot.
 
-    ``usage`` is the meter ``x`` counts into; both write through ``store``.
+    ``usage`` is the meter ``x`` counts into; both write through ``store``. ``outlets``
+    are the other networks (connected), ``net_hosts`` the host's account on each.
     """
     moderators = LoggedModerators()
     deps = RunnerDeps(
@@ -156,6 +264,8 @@ def wire(
         usage=usage,
         publisher=Publisher(store=store, x=x, usage=usage),
         poll_seconds=settings.poll_seconds,
+        outlets=dict(outlets or {}),
+        net_hosts=net_hosts if net_hosts is not None else {},  # the same: it may grow
     )
     recaps = RecapService(
         catalog=catalog,
@@ -235,6 +345,7 @@ async def run(
     store = SqlChatStore(await asyncio.to_thread(open_store, settings.database))
     usage = UsageLedger(store)
     x = x_client(settings, usage, search_pages=1, clock=clock)
+    outlets = {n: outlet_for(settings, n, clock) for n in networks_named(catalog)}
     leadership = leadership_for(settings.database)
     try:
         log.info("Waiting to lead: %s", leadership.describe())
@@ -246,6 +357,7 @@ async def run(
             raise SetupError(f"X refused the credentials in .env: {exc}") from exc
         except XError as exc:
             raise SetupError(f"X could not be reached at {settings.x_api_base_url}: {exc}") from exc
+        net_hosts = await connect_outlets(catalog, outlets)
         log.info("Posting as @%s; hosting %d chat(s)", me.username, len(catalog.enabled_chats()))
         hosting = wire(
             settings,
@@ -255,12 +367,17 @@ async def run(
             usage=usage,
             host_user=me,
             clock=clock,
+            outlets=outlets,
+            net_hosts=net_hosts,
         )
         scheduler = await start(hosting)
+        reconnecting = asyncio.create_task(reconnect_outlets(outlets, net_hosts, clock))
         await asyncio.to_thread(settle)  # what start-up made, frozen out of the GC's way
         try:
             kept = await _first(stop_event.wait(), leadership.lost())
         finally:
+            reconnecting.cancel()
+            await asyncio.gather(reconnecting, return_exceptions=True)
             await stop(hosting, scheduler)
         if not kept:
             log.error("Lost the database lock: stopping so another process can host")
@@ -268,6 +385,8 @@ async def run(
         return 0
     finally:
         await x.close()
+        for outlet in outlets.values():
+            await outlet.close()
         leadership.release()
 
 

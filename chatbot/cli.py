@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--speed", type=float, default=60.0, help="chat minutes per real minute")
     demo.add_argument("--seed", type=int, default=7, help="seed of the simulated participants")
     demo.add_argument("--people", type=int, default=32, help="simulated participants (1-32)")
+    demo.add_argument(
+        "--networks",
+        default="x",
+        help="networks to host the chat on, with an emulator and a crowd each (x,bluesky,mastodon)",
+    )
     demo.add_argument("--verbose", action="store_true", help="show the bot's log as it runs")
     demo.set_defaults(handler=cmd_demo)
 
@@ -202,11 +207,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not 1 <= args.people <= 32 or args.speed <= 0:
         print("chatbot demo: --people takes 1 to 32, --speed a positive number", file=sys.stderr)
         return 2
+    from chatbot.domain.network import Network
+
+    names = [name.strip().lower() for name in args.networks.split(",") if name.strip()]
+    known = [n.value for n in Network]
+    if not names or any(name not in known for name in names):
+        print(
+            f"chatbot demo: --networks takes a list of {', '.join(known)} "
+            f"(e.g. x,bluesky,mastodon), not {args.networks!r}",
+            file=sys.stderr,
+        )
+        return 2
+    networks = tuple(Network(name) for name in dict.fromkeys(names))
     if not has_chat_files(settings.chat_dir):
         print(f"No chat files in {settings.chat_dir.resolve()}: the demo hosts its own example.")
         settings = settings.model_copy(update={"chat_dir": EXAMPLE})
     return _guarded(
-        lambda: run_demo(settings, speed=args.speed, seed=args.seed, people=args.people)
+        lambda: run_demo(
+            settings, speed=args.speed, seed=args.seed, people=args.people, networks=networks
+        )
     )
 
 

@@ -16,11 +16,12 @@ import sys
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from chatbot.app import load_chats, open_store, start, stop, wire
 from chatbot.clock import AcceleratedClock
 from chatbot.domain.chat import ChatSpec
+from chatbot.domain.network import Network
 from chatbot.domain.occurrence import RecapState
 from chatbot.domain.posts import XUser
 from chatbot.emulator.x import HOST_USER_ID, HOST_USERNAME, SEARCH_LAG_LIKE_X, XEmulator
@@ -33,6 +34,9 @@ from chatbot.settings import Settings
 from chatbot.simulation import SPAMMER, Crowd
 from chatbot.storage.chat_store import SqlChatStore
 from chatbot.x.client import TweepyXClient
+
+if TYPE_CHECKING:
+    from chatbot.demo_networks import DemoNetworks
 
 BAR = 30
 
@@ -100,8 +104,13 @@ async def run_demo(
     seed: int = 7,
     people: int = 32,
     out: TextIO = sys.stdout,
+    networks: tuple[Network, ...] = (Network.X,),
 ) -> int:
-    """Host one chat on the emulator in accelerated time; print the recap. Exit status."""
+    """Host one chat on the emulator in accelerated time; print the recap. Exit status.
+
+    ``networks`` beyond X start the Bluesky and Mastodon emulators too, with a crowd each,
+    and host the same chat on all of them at once.
+    """
     catalog = load_chats(settings)
     chats = catalog.enabled_chats()
     if not chats:
@@ -119,6 +128,20 @@ async def run_demo(
         seed=seed,
     )
     await emulator.start("127.0.0.1", 0)
+    others = None
+    if set(networks) - {Network.X}:
+        from chatbot.demo_networks import DemoNetworks
+
+        others = DemoNetworks(
+            tuple(n for n in networks if n is not Network.X), clock, chat.hashtag, seed, people
+        )
+        await others.start()
+        chat = replace(
+            chat,
+            networks=tuple(dict.fromkeys((Network.X, *networks))),
+            hosts={Network.X: HOST_USERNAME, **others.host_handles()},
+        )
+        catalog.chats = {chat.slug: chat}
     usage = UsageLedger(store)
     x = TweepyXClient(
         **asdict(emulator.keys),  # the emulator checks every signature, as X does
@@ -136,9 +159,12 @@ async def run_demo(
         usage=usage,
         host_user=XUser(HOST_USER_ID, HOST_USERNAME),
         clock=clock,
+        outlets=others.outlets if others else None,
+        net_hosts=others.hosts if others else None,
     )
+    also = f" and on {others.describe()}" if others else ""
     print(
-        f"Demo: hosting {chat.hashtag} on a local X emulator ({emulator.base_url}), "
+        f"Demo: hosting {chat.hashtag} on a local X emulator ({emulator.base_url}){also}, "
         f"{len(crowd.people)} simulated participants, one minute every {60 / speed:.1f} s.",
         file=out,
     )
@@ -147,14 +173,15 @@ async def run_demo(
         runner = await hosting.host.start_now(chat)
         assert runner is not None
         progress = Progress(out, runner, clock)
-        crowd_task = asyncio.create_task(_crowd(crowd, runner, clock))
+        crowd_task = asyncio.create_task(_crowd(crowd, runner, clock, others))
         hidden = False
         while chat.slug in hosting.host.runners:
             await progress.update()
             if not hidden and runner.flow.current_question >= 2:
                 # A moderator spots the spammer and hides them, as one would from Discord.
-                result = await hosting.control.hide(SPAMMER[0])
-                progress.say(f"  [moderator] /chat hide @{SPAMMER[0]}: {result.message}")
+                for handle in [SPAMMER[0], *(others.spammers() if others else [])]:
+                    result = await hosting.control.hide(handle)
+                    progress.say(f"  [moderator] /chat hide @{handle}: {result.message}")
                 hidden = True
             await asyncio.sleep(0.2)
         await progress.update()
@@ -175,18 +202,32 @@ async def run_demo(
         print("\nFrom the emulator's own records against the database:", file=out)
         for line in figures.lines():
             print(f"  {line}", file=out)
-        return 0 if published and not figures.lost and not figures.doubled else 1
+        failed = False
+        if others is not None:
+            lines = await asyncio.to_thread(others.figures, store.repository, runner.occurrence_id)
+            print("\nFrom the Bluesky and Mastodon emulators' records:", file=out)
+            for line in lines:
+                print(f"  {line}", file=out)
+            failed = any(" lost: 0 " not in f" {ln} " or "doubled: 0 " not in ln for ln in lines)
+        return 0 if published and not figures.lost and not figures.doubled and not failed else 1
     finally:
         await stop(hosting, None)
         await x.close()
         await emulator.stop()
+        if others is not None:
+            await others.stop()
 
 
-async def _crowd(crowd: Crowd, runner: ChatRunner, clock: AcceleratedClock) -> None:
-    """Participants post while the chat runs, busier once questions are out."""
+async def _crowd(
+    crowd: Crowd, runner: ChatRunner, clock: AcceleratedClock, others: DemoNetworks | None
+) -> None:
+    """Participants post while the chat runs, busier once questions are out (on every
+    network the demo hosts the chat on)."""
     while runner.flow.status != "ended":
         intensity = 0.08 if runner.flow.current_question else 0.02
         crowd.act(clock.now(), intensity=intensity)
+        if others is not None:
+            others.act(clock.now(), intensity=intensity)
         await clock.sleep(20)
 
 
@@ -197,6 +238,14 @@ async def _report(recaps: RecapService, chat: ChatSpec, runner: ChatRunner, out:
     posts = [p for p in await store.bot_posts(runner.occurrence_id) if p.key.startswith("recap-")]
     folder = recaps.out_dir / chat.slug / occurrence.local_date
     print(f"\nRecap thread posted on the emulator ({len(posts)} posts):\n", file=out)
+    elsewhere = [
+        p
+        for p in await store.bot_posts(runner.occurrence_id, None)
+        if p.key.startswith("recap-") and p.network != Network.X and p.state == "sent"
+    ]
+    for network in dict.fromkeys(p.network for p in elsewhere):
+        count = sum(p.network == network for p in elsewhere)
+        print(f"  (and on {network}: {count} posts, under its closing post)\n", file=out)
     for post in sorted(posts, key=lambda p: int(p.key.split("-")[1])):
         print(f"  {printable(post.text)}\n", file=out)
     print("Recap files:", file=out)

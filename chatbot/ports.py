@@ -7,7 +7,7 @@ The core depends on these protocols only; adapters in ``chatbot.x``,
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
@@ -15,6 +15,7 @@ from typing import Protocol
 from chatbot.domain.answers import Assignment, Correction, FoundPost
 from chatbot.domain.cost import Usage
 from chatbot.domain.flow import Flow
+from chatbot.domain.network import Author, NetPost, Network, PostRef
 from chatbot.domain.occurrence import (
     BotPost,
     Occurrence,
@@ -110,6 +111,74 @@ class XClient(Protocol):
 
     async def find_own_post(self, text: str, *, since: datetime) -> int | None:
         """Return the id of the bot's own post with this text made since ``since``."""
+        ...
+
+
+class NetError(Exception):
+    """Base of every failure an outlet (Bluesky, Mastodon) reports to hosting."""
+
+
+class NetUnavailableError(NetError):
+    """The network could not be reached or kept failing: the post may or may not have been
+    made; try again later (the same intent, so it cannot be made twice)."""
+
+
+class NetRateLimitedError(NetUnavailableError):
+    """The network's limit is spent until ``reset_at`` (None: it did not say)."""
+
+    def __init__(self, message: str, *, reset_at: datetime | None) -> None:
+        super().__init__(message)
+        self.reset_at = reset_at
+
+
+class NetAuthError(NetError):
+    """The network refused our credentials: nothing is made until they are fixed."""
+
+
+class NetRefusedError(NetError):
+    """The network refused this post for good (too long, invalid): sending again is no use."""
+
+
+class Outlet(Protocol):
+    """What hosting needs from a network other than X that a chat is hosted on: the host
+    account, posting exactly once, and reading the chat's hashtag."""
+
+    network: Network
+
+    async def connect(self) -> Author:
+        """Log in (or check the token); return the host account on this network."""
+        ...
+
+    def planned_id(self, moment: datetime) -> str | None:
+        """The id a new post will have, chosen before sending where the network lets the
+        sender choose (Bluesky: an at:// URI with a fresh record key); None elsewhere."""
+        ...
+
+    async def send(
+        self, text: str, *, reply_to: PostRef | None, planned_id: str | None, key: str
+    ) -> PostRef:
+        """Make the post exactly once: the same ``planned_id`` or ``key`` (Mastodon's
+        Idempotency-Key) sent again returns the post made the first time."""
+        ...
+
+    async def find(self, *, planned_id: str | None, key: str) -> PostRef | None:
+        """The post already made for this intent, when the network can tell (None: not
+        made, or the network cannot say without posting)."""
+        ...
+
+    async def missed(self, hashtag: str, *, since: datetime) -> list[NetPost]:
+        """Every post carrying ``hashtag`` made since ``since`` that the network can still
+        list (its search or tag timeline), oldest first: what a restart or an outage
+        missed. NetError when it cannot be read now."""
+        ...
+
+    def live(self, hashtag: str, *, since: datetime) -> AsyncIterator[NetPost]:
+        """The posts carrying ``hashtag`` as they are made, from about now (at most back to
+        ``since``), reconnecting by itself, until ``stop``; a post may come twice."""
+        ...
+
+    async def stop(self) -> None:
+        """End every ``live`` iteration under way."""
         ...
 
 
@@ -216,27 +285,45 @@ class ChatStore(Protocol):
         now: datetime,
         reply_to_post_id: int | None = None,
         media_path: str | None = None,
+        network: Network = Network.X,
+        native_id: str | None = None,
     ) -> tuple[BotPost, bool]:
-        """Record a post before sending it; True when this call recorded it, False when
-        an earlier one had (which may have sent it)."""
+        """Record a post on ``network`` before sending it; True when this call recorded it,
+        False when an earlier one had (which may have sent it). ``native_id``: the post's
+        own id chosen before sending (Bluesky)."""
         ...
 
     async def mark_sent(
-        self, occurrence_id: int, key: str, *, x_post_id: int, now: datetime
+        self,
+        occurrence_id: int,
+        key: str,
+        *,
+        x_post_id: int,
+        now: datetime,
+        network: Network = Network.X,
+        native_id: str | None = None,
+        url: str | None = None,
     ) -> None:
-        """Record that an intended post is on X."""
+        """Record that an intended post is on its network (``x_post_id``: its stored id)."""
         ...
 
-    async def mark_failed(self, occurrence_id: int, key: str, *, error: str) -> None:
-        """Record that X will never take a post."""
+    async def mark_failed(
+        self, occurrence_id: int, key: str, *, error: str, network: Network = Network.X
+    ) -> None:
+        """Record that the network will never take a post (or its moment passed)."""
         ...
 
-    async def bot_posts(self, occurrence_id: int) -> list[BotPost]:
-        """Return the bot's posts for an occurrence, in the order they were intended."""
+    async def bot_posts(
+        self, occurrence_id: int, network: Network | None = Network.X
+    ) -> list[BotPost]:
+        """Return the bot's posts for an occurrence on one network (None: all), in the
+        order they were intended."""
         ...
 
-    async def bot_post(self, occurrence_id: int, key: str) -> BotPost | None:
-        """Return one of the bot's posts by its key."""
+    async def bot_post(
+        self, occurrence_id: int, key: str, network: Network = Network.X
+    ) -> BotPost | None:
+        """Return one of the bot's posts by its key on one network."""
         ...
 
     # -- collected posts -------------------------------------------------------------
@@ -345,9 +432,9 @@ class ModeratorChannel(Protocol):
         ...
 
     async def question_posted(
-        self, *, occurrence_id: int, number: int, text: str, url: str
+        self, *, occurrence_id: int, number: int, text: str, url: str, network: Network = Network.X
     ) -> None:
-        """Say in the question's thread that the question went out on X."""
+        """Say in the question's thread that the question went out on ``network``."""
         ...
 
     async def mirror_answers(

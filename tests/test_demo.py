@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from chatbot.demo import run_demo
+from chatbot.domain.network import Network
 from chatbot.settings import load_settings
 from chatbot.simulation import SPAMMER
 
@@ -89,3 +90,41 @@ def test_the_demo_runs_in_an_empty_folder_with_its_own_chat(tmp_path: Path) -> N
     assert result.stdout.startswith(f"No chat files in {tmp_path.resolve()}: ")
     assert "Recap thread posted on the emulator" in result.stdout
     assert (tmp_path / "data" / "recaps" / "smbchat").is_dir()
+
+
+def test_the_demo_hosts_one_chat_on_three_networks_and_prints_one_recap(tmp_path: Path) -> None:
+    settings = load_settings(None, CHATBOT_DATA_DIR=tmp_path, CHATBOT_CHAT_DIR=ROOT)
+    out = io.StringIO()
+    networks = (Network.X, Network.BLUESKY, Network.MASTODON)
+
+    status = asyncio.run(run_demo(settings, speed=900, people=8, out=out, networks=networks))
+
+    text = out.getvalue()
+    assert status == 0, text
+    assert "on Bluesky (http://127.0.0.1:" in text and "Mastodon (http://127.0.0.1:" in text
+    assert text.count("Recap thread posted") == 1
+    assert "(and on bluesky: 8 posts" in text and "(and on mastodon: 8 posts" in text
+    # Each network's own records: every post of its crowd read, no bot post twice.
+    for name in ("Bluesky", "Mastodon"):
+        line = next(ln for ln in text.splitlines() if ln.strip().startswith(f"{name}: bot posts"))
+        assert "bot posts 18, doubled: 0" in line and ", lost: 0 of " in line, line
+    # People of every network are in the recap's files, under their own handles.
+    folder = next((tmp_path / "recaps" / "smbchat").iterdir())
+    with (folder / "posts.csv").open(encoding="utf-8") as handle:
+        authors = {row["author"] for row in csv.DictReader(handle)}
+    assert "ana_bakes" in authors and "ana-bakes.bsky.social" in authors
+    assert any(a.endswith(".example") and "@" in a for a in authors)
+
+
+def test_the_demo_names_the_networks_it_knows_when_given_another(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "chatbot", "demo", "--networks", "x,myspace"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "--networks takes a list of x, bluesky, mastodon" in done.stderr
+    assert "'x,myspace'" in done.stderr

@@ -26,10 +26,11 @@ from datetime import datetime, timedelta
 
 from chatbot.domain.answers import AnswerAssigner, Assignment
 from chatbot.domain.chat import ChatSpec
+from chatbot.domain.network import Network
 from chatbot.domain.occurrence import Occurrence
 from chatbot.domain.posts import SearchBatch, XPost
-from chatbot.domain.views import MirroredAnswer
 from chatbot.hosting.deps import RunnerDeps
+from chatbot.hosting.mirror import mirrored
 from chatbot.hosting.notices import alert
 from chatbot.ports import XError
 
@@ -85,6 +86,8 @@ class Collector:
         self._next_poll: datetime | None = None
         self._backoff = 1
         self._rate: tuple[int | None, datetime | None] = (None, None)
+        # False when other networks are read too: the runner records the end once all are.
+        self.records_finish = True
 
     @classmethod
     async def open(cls, *, chat: ChatSpec, occurrence: Occurrence, deps: RunnerDeps) -> Collector:
@@ -131,6 +134,11 @@ class Collector:
         """Search when the poll interval has passed; return the new posts."""
         now = self.deps.clock.now()
         if self.done or (self._next_poll is not None and now < self._next_poll):
+            return []
+        if Network.X not in self.chat.networks:  # hosted elsewhere only: nothing to read on X
+            if self.window_end is not None and now >= self.window_end:
+                await self._finish(now, "")
+            self._next_poll = now + timedelta(seconds=self.deps.poll_seconds)
             return []
         new, error = await self.collect(self.horizon(now))
         now = self.deps.clock.now()
@@ -261,7 +269,8 @@ class Collector:
 
     async def _finish(self, now: datetime, error: str) -> None:
         """The window is read to its end (or X refused for GIVE_UP after it): say so."""
-        await self.deps.store.finish_collection(self.occurrence_id, at=now)
+        if self.records_finish:
+            await self.deps.store.finish_collection(self.occurrence_id, at=now)
         self.done = True  # only now: the runner, done, stops this task, and the recap begins
         if error:
             await alert(
@@ -274,23 +283,6 @@ class Collector:
             log.info("%s: every post made before %s is read", self.chat.slug, self.window_end)
 
     async def _mirror(self, posts: list[XPost], assignments: list[Assignment]) -> None:
-        by_id = {p.id: p for p in posts}
-        mirrored = []
-        for a in assignments:
-            post = by_id.get(a.post_id)
-            if post is None:
-                continue
-            mirrored.append(
-                MirroredAnswer(
-                    post_id=post.id,
-                    question_number=a.question_number or None,
-                    author_username=post.author.username,
-                    author_name=post.author.name,
-                    text=post.text,
-                    url=f"https://x.com/{post.author.username}/status/{post.id}",
-                    parent_post_id=a.parent_post_id,
-                )
-            )
         await self.deps.moderators.mirror_answers(
-            occurrence_id=self.occurrence_id, answers=mirrored
+            occurrence_id=self.occurrence_id, answers=mirrored(posts, assignments)
         )

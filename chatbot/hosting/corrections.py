@@ -13,14 +13,15 @@ from collections.abc import Callable
 
 from chatbot.domain.answers import AnswerAssigner, Assignment, Correction, FoundPost
 from chatbot.domain.commands import post_id_of, question_choice
+from chatbot.domain.network import Network
 from chatbot.domain.occurrence import LIVE_STATES, Occurrence, OccurrenceState, RecapState
 from chatbot.domain.views import ControlResult
 from chatbot.ports import ChatStore, Clock
 
-LiveAssigner = Callable[[int], AnswerAssigner | None]
+LiveAssigner = Callable[[int, Network], AnswerAssigner | None]  # occurrence, post's network
 
 
-def _nobody_live(_occurrence_id: int) -> AnswerAssigner | None:
+def _nobody_live(_occurrence_id: int, _network: Network) -> AnswerAssigner | None:
     return None
 
 
@@ -67,7 +68,7 @@ class AnswerCorrections:
         if number and number not in asked:
             listed = ", ".join(f"Q{n}" for n in asked) or "none yet"
             return ControlResult(False, f"Q{number} was not asked in {chat} (asked: {listed}).")
-        assigner = self.live(occurrence.id)
+        assigner = self.live(occurrence.id, found.post.network)
         if assigner is None and self._collecting(occurrence):
             return ControlResult(
                 False,

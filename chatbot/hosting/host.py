@@ -10,13 +10,16 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.flow import Flow
+from chatbot.domain.network import Network
 from chatbot.domain.occurrence import LIVE_STATES, Occurrence, OccurrenceState
 from chatbot.domain.recurrence import local_date, next_occurrences
 from chatbot.hosting.deps import RunnerDeps
+from chatbot.hosting.outlets import NetPoster, OutletPost
 from chatbot.hosting.retrying import keep_trying
 from chatbot.hosting.runner import ChatRunner
 from chatbot.render.chat_texts import TextMaker
@@ -44,6 +47,7 @@ class Host:
         # Opening a chat awaits the database: one opening at a time, so a chat that the
         # scheduler and a moderator open at once gets one runner.
         self._opening = asyncio.Lock()
+        self._reminders: set[asyncio.Task[object]] = set()  # reminders sent elsewhere
 
     # -- opening chats -----------------------------------------------------------
     async def occurrence_for(self, chat: ChatSpec, start: datetime) -> Occurrence:
@@ -225,7 +229,7 @@ class Host:
 
     async def stop(self) -> None:
         """Stop every runner (state is in the database; a restart resumes)."""
-        tasks = list(self._tasks.values())
+        tasks: list[asyncio.Task[Any]] = [*self._tasks.values(), *self._reminders]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -251,11 +255,36 @@ class Host:
             return
         text = TextMaker(chat, self.catalog.question_set_of(chat), start).reminder(offset)
         minutes = int(offset.total_seconds() // 60)
+        key = f"reminder-{minutes}m"
+        late_at = start - offset + timedelta(minutes=10)
+        for network in chat.networks:  # the other networks at the same moment, each in its own
+            if network is not Network.X and network in self.deps.outlets:
+                self._remind_on(
+                    network, occurrence.id, chat, OutletPost(key, text, late_at=late_at)
+                )
+        if Network.X not in chat.networks:
+            return
         result = await self.deps.publisher.publish(
-            occurrence_id=occurrence.id, key=f"reminder-{minutes}m", text=text, now=now
+            occurrence_id=occurrence.id, key=key, text=text, now=now
         )
         if result.outcome != "sent":
             await self.deps.moderators.notify(
                 f"{chat.hashtag}: the reminder {minutes} minutes before the chat was not "
                 f"posted: {result.error}"
             )
+
+    def _remind_on(
+        self, network: Network, occurrence_id: int, chat: ChatSpec, post: OutletPost
+    ) -> None:
+        """Post a reminder on another network in the background (retried while in time)."""
+        poster = NetPoster(
+            outlet=self.deps.outlets[network],
+            store=self.deps.store,
+            clock=self.deps.clock,
+            moderators=self.deps.moderators,
+            occurrence_id=occurrence_id,
+            hashtag=chat.hashtag,
+        )
+        task = asyncio.create_task(poster.deliver(post), name=f"remind-{network}-{chat.slug}")
+        self._reminders.add(task)
+        task.add_done_callback(self._reminders.discard)

@@ -26,6 +26,7 @@ from chatbot.domain.commands import (
     clean_handle,
 )
 from chatbot.domain.flow import FlowState
+from chatbot.domain.network import Network
 from chatbot.domain.occurrence import RecapState, ScheduleOverride
 from chatbot.domain.recurrence import local_date, next_occurrences
 from chatbot.domain.views import ControlResult, HostStatus, LiveChat, RecapPreview, UpcomingChat
@@ -177,6 +178,8 @@ class HostControl:
         )
         if (runner := self.host.runners.get(chat.slug)) is not None:
             runner.collector.hide(name)
+            for net in runner.net_collectors.values():
+                net.hide(name)
         return ControlResult(True, f"@{name} is hidden from {chat.hashtag}.")
 
     async def unhide(self, handle: str, slug: str | None = None) -> ControlResult:
@@ -189,6 +192,8 @@ class HostControl:
             return ControlResult(False, f"@{name} was not hidden.")
         if (runner := self.host.runners.get(chat.slug)) is not None:
             runner.collector.show(name)
+            for net in runner.net_collectors.values():
+                net.show(name)
         return ControlResult(
             True,
             f"@{name} is shown again in {chat.hashtag}; "
@@ -199,9 +204,13 @@ class HostControl:
         """Put a collected post on another question, or on none, for good."""
         return await self.corrections.assign(post, question)
 
-    def _assigner(self, occurrence_id: int) -> AnswerAssigner | None:
+    def _assigner(self, occurrence_id: int, network: Network) -> AnswerAssigner | None:
+        """The live assigner of a post of ``network`` in an occurrence (each network's
+        posts are assigned apart: their reply chains never cross)."""
         for runner in list(self.host.runners.values()):
             if runner.occurrence_id == occurrence_id:
+                if network in runner.net_collectors:
+                    return runner.net_collectors[network].assigner
                 return runner.collector.assigner
         return None
 

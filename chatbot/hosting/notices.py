@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from chatbot.domain.network import Network
 from chatbot.domain.views import MirroredAnswer
 from chatbot.ports import ModeratorChannel
 
@@ -53,13 +54,13 @@ class LoggedModerators:
             )
 
     async def question_posted(
-        self, *, occurrence_id: int, number: int, text: str, url: str
+        self, *, occurrence_id: int, number: int, text: str, url: str, network: Network = Network.X
     ) -> None:
         """Log the question's address; Discord says so in its thread."""
-        log.info("Q%d posted: %s", number, url)
+        log.info("Q%d posted on %s: %s", number, network, url)
         if self.inner is not None:
             await self.inner.question_posted(
-                occurrence_id=occurrence_id, number=number, text=text, url=url
+                occurrence_id=occurrence_id, number=number, text=text, url=url, network=network
             )
 
     async def mirror_answers(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
+from chatbot.domain.network import Network
 from chatbot.domain.occurrence import RecapState
+from chatbot.hosting.outlets import NetPoster, OutletPost
 from chatbot.hosting.publisher import Publisher
-from chatbot.ports import ChatStore, XClient, XError
-from chatbot.recap.build import Recap
+from chatbot.ports import ChatStore, Clock, ModeratorChannel, Outlet, XClient, XError
+from chatbot.recap.build import Recap, thread_posts
+
+NETWORK_RECAP_WITHIN = timedelta(hours=2)  # a network down longer gets no recap thread
 
 
 class RecapNotApprovedError(Exception):
@@ -18,9 +24,10 @@ METRICS_BATCH = 2000  # posts looked up (20 requests) and stored before the next
 
 
 async def refresh_metrics(store: ChatStore, x: XClient, occurrence_id: int) -> int:
-    """Look every collected post up once (batched by the client) and store fresh metrics,
-    ``METRICS_BATCH`` posts at a time: a 50,000-post chat is never held all at once."""
-    ids = await store.collected_post_ids(occurrence_id)
+    """Look every collected X post up once (batched by the client) and store fresh
+    metrics, ``METRICS_BATCH`` posts at a time: a 50,000-post chat is never held all at
+    once. Other networks' posts (negative stored ids) are not looked up on X."""
+    ids = [i for i in await store.collected_post_ids(occurrence_id) if i > 0]  # X's own
     changed = 0
     for start in range(0, len(ids), METRICS_BATCH):
         changed += await store.update_metrics(await x.get_posts(ids[start : start + METRICS_BATCH]))
@@ -83,3 +90,50 @@ async def publish_recap(
         previous = result.post_id
     await store.set_recap_state(occ_id, RecapState.PUBLISHED)
     return ids
+
+
+async def publish_recap_elsewhere(
+    *,
+    store: ChatStore,
+    outlets: Mapping[Network, Outlet],
+    networks: Sequence[Network],
+    recap: Recap,
+    clock: Clock,
+    moderators: ModeratorChannel,
+    hashtag: str,
+) -> dict[Network, int]:
+    """Post the recap thread on each of ``networks`` besides X, under that network's
+    closing post, all at once; return how many posts each network took. A network down
+    is tried again for NETWORK_RECAP_WITHIN, and its thread is dropped after that (the
+    moderators are told); a thread half-done before a restart goes on where it stopped.
+
+    Each network's thread is the recap's own for it (``thread_posts``): its mention
+    syntax, naming its own people, within its length rule.
+    """
+    if recap.occurrence_id is None:
+        return {}
+    occ_id = recap.occurrence_id
+    until = clock.now() + NETWORK_RECAP_WITHIN
+
+    async def one(network: Network) -> int:
+        poster = NetPoster(
+            outlet=outlets[network],
+            store=store,
+            clock=clock,
+            moderators=moderators,
+            occurrence_id=occ_id,
+            hashtag=hashtag,
+        )
+        made = 0
+        parents_now: tuple[str, ...] = ("closing", "last_call")
+        for i, text in enumerate(thread_posts(recap, network), start=1):
+            key = f"recap-{i}"
+            post = OutletPost(key, text, parents=parents_now, late_at=until)
+            if await poster.deliver(post) is None:
+                break  # refused or too late: the rest of the thread would hang loose
+            made, parents_now = made + 1, (key,)
+        return made
+
+    wanted = [n for n in networks if n is not Network.X and n in outlets]
+    counts = await asyncio.gather(*(one(n) for n in wanted))
+    return dict(zip(wanted, counts, strict=True))

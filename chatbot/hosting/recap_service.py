@@ -11,6 +11,7 @@ from pathlib import Path
 from chatbot.catalog import Catalog
 from chatbot.domain.chat import ChatSpec
 from chatbot.domain.cost import Prices, cost_dollars
+from chatbot.domain.network import Network
 from chatbot.domain.occurrence import HELD_STATES, Occurrence, OccurrenceState, RecapState
 from chatbot.domain.views import ControlResult
 from chatbot.hosting.deps import RunnerDeps
@@ -18,10 +19,11 @@ from chatbot.hosting.recap_publishing import (
     RecapNotApprovedError,
     approve_recap,
     publish_recap,
+    publish_recap_elsewhere,
     refresh_metrics,
 )
 from chatbot.hosting.retrying import keep_trying
-from chatbot.ports import XError
+from chatbot.ports import ChatStore, XError
 from chatbot.recap import Recap, build_recap
 from chatbot.recap.build import RecapStore
 
@@ -165,23 +167,38 @@ class RecapService:
         await approve_recap(deps.store, occurrence.id)
         closing = await deps.store.bot_post(occurrence.id, "closing")
         try:
-            ids = await deps.usage.track(
-                occurrence.id,
-                publish_recap(
-                    deps.store,
-                    deps.publisher,
-                    recap,
-                    now=deps.clock.now(),
-                    reply_to=closing.x_post_id if closing else None,
-                ),
-            )
+            ids: list[int] = []
+            if Network.X not in chat.networks:
+                await _check_approved(deps.store, recap, occurrence.id)
+            else:
+                ids = await deps.usage.track(
+                    occurrence.id,
+                    publish_recap(
+                        deps.store,
+                        deps.publisher,
+                        recap,
+                        now=deps.clock.now(),
+                        reply_to=closing.x_post_id if closing else None,
+                    ),
+                )
         except RecapNotApprovedError as exc:
             return ControlResult(False, str(exc))
         except XError as exc:
             await deps.moderators.notify(f"{chat.hashtag} recap could not be posted: {exc}")
             return ControlResult(False, f"X refused the recap: {exc}")
+        elsewhere = await publish_recap_elsewhere(
+            store=deps.store,
+            outlets=deps.outlets,
+            networks=chat.networks,
+            recap=recap,
+            clock=deps.clock,
+            moderators=deps.moderators,
+            hashtag=chat.hashtag,
+        )
+        await deps.store.set_recap_state(occurrence.id, RecapState.PUBLISHED)
         cost = await self.cost_line(occurrence.id)
-        message = f"{chat.hashtag} recap published: {len(ids)} posts. {cost}"
+        on = "".join(f", {n} posts on {network}" for network, n in elsewhere.items())
+        message = f"{chat.hashtag} recap published: {len(ids)} posts{on}. {cost}"
         await deps.moderators.notify(message)
         return ControlResult(True, message)
 
@@ -192,3 +209,11 @@ class RecapService:
             f"This chat used {usage.posts_read} post reads and {usage.posts_created} posts on X "
             f"(${cost_dollars(usage, self.prices)})."
         )
+
+
+async def _check_approved(store: ChatStore, recap: Recap, occurrence_id: int) -> None:
+    """RecapNotApprovedError unless the recap may be posted (as ``publish_recap`` checks)."""
+    occ = await store.get_occurrence(occurrence_id)
+    done = (RecapState.APPROVED, RecapState.PUBLISHED)
+    if recap.require_approval and (occ is None or occ.recap_state not in done):
+        raise RecapNotApprovedError(f"recap of occurrence {occurrence_id} is not approved")

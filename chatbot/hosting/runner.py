@@ -25,11 +25,14 @@ from chatbot.domain.flow import (
     StepKind,
     StepStatus,
 )
+from chatbot.domain.network import Network
 from chatbot.domain.occurrence import Occurrence
 from chatbot.domain.views import ControlResult
 from chatbot.hosting.collector import Collector
 from chatbot.hosting.deps import RunnerDeps
+from chatbot.hosting.net_collector import NetCollector
 from chatbot.hosting.notices import alert
+from chatbot.hosting.outlets import NetPoster, OutletPost, parents_of
 from chatbot.hosting.posting_hold import PostingHold
 from chatbot.render.chat_texts import TextMaker
 
@@ -48,14 +51,32 @@ class ChatRunner:
         flow: Flow,
         collector: Collector,
         deps: RunnerDeps,
+        net_collectors: dict[Network, NetCollector] | None = None,
     ) -> None:
         self.chat, self.qset, self.flow, self.deps = chat, qset, flow, deps
         self.occurrence_id, self.collector = occurrence_id, collector
+        self.on_x = Network.X in chat.networks
+        self.net_collectors = net_collectors or {}
+        self.posters = {
+            network: NetPoster(
+                outlet=deps.outlets[network],
+                store=deps.store,
+                clock=deps.clock,
+                moderators=deps.moderators,
+                occurrence_id=occurrence_id,
+                hashtag=chat.hashtag,
+                on_question=self.net_collectors[network].add_question_post,
+                on_end=self.net_collectors[network].end_window,
+            )
+            for network in self.net_collectors
+        }
         self.lock = asyncio.Lock()
         self.texts = TextMaker(chat, qset, flow.start)
         self.facts = ChatFacts(chat.hashtag, chat.timezone, self.texts.for_step)
         self.hold = PostingHold(chat.hashtag, deps.moderators)
         self._wake = asyncio.Event()
+        self._queued: set[str] = set()  # steps queued on the other networks by this runner
+        self._finished_recorded = False
 
     @classmethod
     async def open(
@@ -65,14 +86,73 @@ class ChatRunner:
         if occurrence.flow is None:
             raise ValueError(f"occurrence {occurrence.id} has not started: it has no flow")
         collector = await Collector.open(chat=chat, occurrence=occurrence, deps=deps)
-        return cls(
+        nets: dict[Network, NetCollector] = {}
+        for network in chat.networks:
+            if network is Network.X:
+                continue
+            if network not in deps.outlets or network not in deps.net_hosts:
+                await alert(
+                    deps.moderators,
+                    f"{chat.hashtag}: {network} could not be reached when the chat opened; "
+                    "it is hosted on the other networks (restart the bot to add it).",
+                )
+                continue
+            nets[network] = await NetCollector.open(
+                chat=chat,
+                occurrence=occurrence,
+                outlet=deps.outlets[network],
+                host=deps.net_hosts[network],
+                deps=deps,
+            )
+        runner = cls(
             chat=chat,
             qset=qset,
             occurrence_id=occurrence.id,
             flow=occurrence.flow,
             collector=collector,
             deps=deps,
+            net_collectors=nets,
         )
+        runner.resume_outlets()
+        collector.records_finish = not nets
+        return runner
+
+    async def _finish_collection(self) -> None:
+        """Every network's window is read: record it once (X's collector does when alone)."""
+        if self.net_collectors and self.finished and not self._finished_recorded:
+            await self.deps.store.finish_collection(self.occurrence_id, at=self.deps.clock.now())
+            self._finished_recorded = True
+
+    def resume_outlets(self) -> None:
+        """Queue on the other networks every step the flow has posted, in order: one that
+        a crash left unsent there goes out if its moment lasts (the rest are found sent)."""
+        posted: list[str] = []
+        started = [s for s in self.flow.steps if s.posted_at or s.status == StepStatus.POSTING]
+        for step in sorted(started, key=lambda s: s.posted_at or self.flow.end):
+            if step.status == StepStatus.POSTED:
+                self._to_outlets(step, posted)
+                posted.append(self.bot_key(step))
+
+    def _to_outlets(self, step: Step, posted: list[str]) -> None:
+        """Queue ``step`` on every other network, threaded under that network's own posts."""
+        if not self.posters:
+            return
+        post = OutletPost(
+            key=self.bot_key(step),
+            text=self.texts.for_step(step),
+            parents=parents_of(
+                posted, reply_to_welcome=step.kind == StepKind.RULES, thread=self.flow.thread
+            ),
+            late_at=self.flow.late_at(step),
+            question=step.number if step.kind == StepKind.QUESTION else 0,
+        )
+        for poster in self.posters.values():
+            poster.submit(post)
+
+    def _posted_keys(self) -> list[str]:
+        """The keys of the steps posted so far, in the order they were posted."""
+        done = [s for s in self.flow.steps if s.status == StepStatus.POSTED and s.posted_at]
+        return [self.bot_key(s) for s in sorted(done, key=lambda s: s.posted_at or self.flow.end)]
 
     # -- the loop --------------------------------------------------------------
     async def step(self) -> None:
@@ -80,12 +160,16 @@ class ChatRunner:
         async with self.lock:
             await self._advance()
         await self.collector.collect_if_due()
+        for net in self.net_collectors.values():
+            await net.collect_if_due()
+        await self._finish_collection()
 
     def seconds_to_next_event(self) -> float:
         """How long the loop may sleep before something is due: a poll, the next step, or
         while posting holds, its end or the moment the next step would be dropped."""
         now = self.deps.clock.now()
         waits = [self.collector.seconds_to_next_poll(now)]
+        waits += [net.seconds_to_next_flush() for net in self.net_collectors.values()]
         step = self.flow.next_step()
         if self.flow.status == FlowState.RUNNING and step is not None:
             if not self.hold.active(now):
@@ -107,15 +191,29 @@ class ChatRunner:
                 if collecting.done():
                     collecting.result()  # a failed collector stops the chat loudly
                 await self.wait()
+            await self._finish_collection()
         finally:
             collecting.cancel()
             await asyncio.gather(collecting, return_exceptions=True)
+            await self.close()
+
+    async def close(self) -> None:
+        """Stop the other networks' posting queues and readers (their state is stored)."""
+        for poster in self.posters.values():
+            await poster.close()
+        for net in self.net_collectors.values():
+            await net.close()
 
     async def _collect_loop(self) -> None:
         clock = self.deps.clock
         while not self.finished:
             await self.collector.collect_if_due()
-            await clock.sleep(max(0.05, self.collector.seconds_to_next_poll(clock.now())))
+            for net in self.net_collectors.values():
+                await net.collect_if_due()
+            await self._finish_collection()
+            waits = [self.collector.seconds_to_next_poll(clock.now())]
+            waits += [net.seconds_to_next_flush() for net in self.net_collectors.values()]
+            await clock.sleep(max(0.05, min(waits)))
 
     async def wait(self) -> None:
         """Sleep until the next event, or until a moderator command changes the plan."""
@@ -136,7 +234,11 @@ class ChatRunner:
     def finished(self) -> bool:
         """True once the chat has closed and every post made in its collection window has
         been read."""
-        return self.flow.status == FlowState.ENDED and self.collector.done
+        return (
+            self.flow.status == FlowState.ENDED
+            and self.collector.done
+            and all(net.done for net in self.net_collectors.values())
+        )
 
     # -- moderators' commands ----------------------------------------------------
     async def command(self, command: Command) -> ControlResult:
@@ -181,6 +283,14 @@ class ChatRunner:
         """Publish a step; True when the flow moved on (posted, skipped or refused)."""
         step, deps = action.step, self.deps
         key = self.bot_key(step)
+        if not action.late and step.key not in self._queued:
+            # The same moment on every network: queued before X is asked (X may be slow).
+            self._queued.add(step.key)
+            self._to_outlets(step, self._posted_keys())
+        if not self.on_x:  # hosted elsewhere only: the flow moves on at once
+            self.flow.posted(step.key, post_id=0, at=now)
+            await self.save()
+            return True
         result = await deps.publisher.publish(
             occurrence_id=self.occurrence_id,
             key=key,
@@ -209,6 +319,9 @@ class ChatRunner:
                     "dropped and the chat goes on.",
                 )
             return True
+        if step.key not in self._queued:  # found on X after its moment: the others look too
+            self._queued.add(step.key)
+            self._to_outlets(step, self._posted_keys())
         self.flow.posted(step.key, post_id=result.post_id or 0, at=now)
         await self.save()
         if step.kind == StepKind.QUESTION and result.post_id:
@@ -233,3 +346,5 @@ class ChatRunner:
             self.occurrence_id, flow=self.flow, ended_at=ended, collect_until=until
         )
         self.collector.window_end = until
+        for net in self.net_collectors.values():
+            net.window_end = until

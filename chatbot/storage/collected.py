@@ -186,7 +186,10 @@ class CollectedStore(StoreBase):
         below the oldest of them are still to be read, and their answers to be decided.
         """
         with self._session() as s:
-            query = select(CollectedPost).where(CollectedPost.occurrence_id == occurrence_id)
+            # X's part-way passes only: other networks' posts have no since_id.
+            query = select(CollectedPost).where(
+                CollectedPost.occurrence_id == occurrence_id, CollectedPost.network == "x"
+            )
             if since_id is not None:
                 query = query.where(col(CollectedPost.id) > since_id)
             return [stored_post(row) for row in s.exec(query.order_by(col(CollectedPost.id)))]

@@ -39,6 +39,7 @@ class RecordingModerators:
     started: list[int] = field(default_factory=list)
     questions: list[tuple[int, str]] = field(default_factory=list)
     mirrored: list[MirroredAnswer] = field(default_factory=list)
+    elsewhere: list[tuple[str, int, str]] = field(default_factory=list)  # questions, others
 
     async def notify(self, text: str) -> None:
         self.notices.append(text)
@@ -55,9 +56,12 @@ class RecordingModerators:
         self.started.append(occurrence_id)
 
     async def question_posted(
-        self, *, occurrence_id: int, number: int, text: str, url: str
+        self, *, occurrence_id: int, number: int, text: str, url: str, network: str = "x"
     ) -> None:
-        self.questions.append((number, text))
+        if network == "x":
+            self.questions.append((number, text))
+        else:
+            self.elsewhere.append((network, number, url))
 
     async def mirror_answers(
         self, *, occurrence_id: int, answers: Sequence[MirroredAnswer]
@@ -172,3 +176,7 @@ async def rig(
     if rig.host:
         await rig.host.stop()
     await rig.close()
+
+
+# The Bluesky and Mastodon emulators beside X's (at the end: it builds on the above).
+from tests.hosting.networks import nets  # noqa: E402, F401

@@ -103,6 +103,7 @@ async def _tail(
 ) -> None:
     """Send live events until the client goes away (it may send nothing but control)."""
     reader = asyncio.ensure_future(socket.receive())
+    getter: asyncio.Future[dict[str, Any]] | None = None
     try:
         while not socket.closed:
             getter = asyncio.ensure_future(queue.get())
@@ -119,6 +120,8 @@ async def _tail(
                 await socket.send_str(json.dumps(event, ensure_ascii=False))
     finally:
         reader.cancel()
+        if getter is not None:
+            getter.cancel()  # the server stopping mid-wait: no task left pending
 
 
 async def close_all(app: web.Application) -> int:
