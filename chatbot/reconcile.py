@@ -27,7 +27,7 @@ class Reconciliation:
     lost: list[int]  # of those, the ids the database does not hold
     bot_posts: int  # the host account's posts on X
     doubled: int  # host posts on X that repeat another's (as X shows it): a post made twice
-    collected: int  # posts the database holds for the occurrence (the bot's own included)
+    collected: int  # X posts the database holds for the occurrence (the bot's own included)
     billed: int  # posts X billed, each once per UTC day
     returned: int  # posts X returned, every time
     searched_again: int  # posts recent search returned more than once on one UTC day
@@ -79,7 +79,8 @@ def reconcile(
         and not any(r["type"] == "retweeted" for r in p.get("referenced_tweets", []))
         and p["author"]["username"].lower() not in hidden
     ]
-    collected = set(store.collected_post_ids(occurrence_id))
+    # X's posts only: other networks' (negative stored ids) are neither billed nor on X.
+    collected = {i for i in store.collected_post_ids(occurrence_id) if i > 0}
     texts = Counter(comparable_post(p) for p in host)  # X's links in text masked
     return Reconciliation(
         made=len(wanted),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chatbot.domain.flow import Flow, FlowState
+from chatbot.domain.network import Author, NetPost, Network, PostRef, as_stored
 from chatbot.domain.posts import XPost, XUser
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
 from chatbot.reconcile import reconcile
@@ -34,9 +35,17 @@ def test_lost_answers_and_doubled_posts_are_counted(store: Repository) -> None: 
     for _ in range(2):  # the same question, made twice
         emulator.add_post(HOST_USER_ID, "Q1: hello? #SMBchat", created_at=at)
     author = XUser(emulator.post(kept).author_id, "ana")
+    on_bluesky = as_stored(  # the same chat on Bluesky: nothing X bills or shows
+        NetPost(
+            ref=PostRef(Network.BLUESKY, "at://did:plc:ana/app.bsky.feed.post/3lbq"),
+            author=Author(Network.BLUESKY, "did:plc:ana", "ana.bsky.social"),
+            text="A1: hi #SMBchat",
+            created_at=at,
+        )
+    )
     store.store_posts(
         occurrence_id=occurrence.id,
-        posts=[XPost(kept, author, "A1: hi #SMBchat", at)],
+        posts=[XPost(kept, author, "A1: hi #SMBchat", at), on_bluesky],
         now=at,
         host_user_id=HOST_USER_ID,
     )
@@ -61,4 +70,5 @@ def test_lost_answers_and_doubled_posts_are_counted(store: Repository) -> None: 
     )
 
     assert (found.made, found.lost, found.doubled, found.bot_posts) == (2, [lost], 1, 2)
+    assert found.collected == 1  # X's posts only: per-post billing is X's
     assert found.lines()[0] == "answers lost: 1 of 2 participant posts in the window"
