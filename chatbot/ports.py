@@ -369,6 +369,10 @@ class ChatStore(Protocol):
         """Return a collected post with its occurrence (None: not collected)."""
         ...
 
+    async def post_id_at(self, address: str) -> int | None:
+        """The stored id of the collected post of another network at ``address``."""
+        ...
+
     async def correct_answer(self, occurrence_id: int, correction: Assignment) -> Correction:
         """Store a moderator's correction of one post's answer (method ``moderator``); the
         replies that inherited its question follow it. Every later write keeps it."""

@@ -10,6 +10,7 @@ import pytest
 from chatbot import cli
 from chatbot.domain.answers import Assignment
 from chatbot.domain.flow import Flow, FlowState, Post
+from chatbot.domain.network import Author, NetPost, Network, PostRef, as_stored
 from chatbot.domain.posts import XPost, XUser
 from chatbot.storage.engine import make_engine, upgrade
 from chatbot.storage.repository import Repository
@@ -97,3 +98,41 @@ def test_a_refused_correction_says_why_and_exits_1(
     [answer] = database.answers(database.find_occurrence("smbchat", "2025-11-18").id)
     assert answer.method == "label"
     assert [entry.allowed for entry in database.actions()] == [True, True]
+
+
+def test_assign_names_a_mastodon_or_bluesky_post_by_its_address(
+    database: Repository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    occ = database.find_occurrence("smbchat", "2025-11-18")
+    uri = "at://did:plc:ana/app.bsky.feed.post/3lbqzzzzzzz22"
+    made = T0 + timedelta(minutes=7)
+    posts = [
+        as_stored(
+            NetPost(
+                ref=PostRef(Network.MASTODON, "113", url="https://mastodon.example/@gia/113"),
+                author=Author(Network.MASTODON, "9", "gia@mastodon.example"),
+                text="A1: we answer every DM #SMBchat",
+                created_at=made,
+            )
+        ),
+        as_stored(
+            NetPost(
+                ref=PostRef(Network.BLUESKY, uri, url="https://bsky.app/profile/ana/post/3lbq"),
+                author=Author(Network.BLUESKY, "did:plc:ana", "ana.bsky.social"),
+                text="A1: polls in stories #SMBchat",
+                created_at=made,
+            )
+        ),
+    ]
+    database.store_posts(occurrence_id=occ.id, posts=posts, now=made, host_user_id=HOST.id)
+    database.save_answers(occ.id, [Assignment(p.id, 1, "label", "A1") for p in posts])
+
+    assert cli.main(["assign", "<https://mastodon.example/@gia/113>", "2"]) == 0
+    assert cli.main(["assign", uri, "0"]) == 0
+    assert cli.main(["assign", "https://mastodon.example/@gia/999", "2"]) == 1
+
+    out = capsys.readouterr()
+    assert "@gia@mastodon.example's post now answers Q2 (it was Q1)." in out.out
+    assert "is not a collected post" in out.err + out.out
+    moved = {a.post_id: a.question_number for a in database.answers(occ.id)}
+    assert (moved[posts[0].id], moved[posts[1].id]) == (2, 0)

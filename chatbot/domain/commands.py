@@ -118,6 +118,15 @@ def post_id_of(text: str) -> int | None:
     return int(found[1]) if found else None
 
 
+def post_address_of(text: str) -> str | None:
+    """A link to a post on another network (``https://bsky.app/…``, a Mastodon address)
+    or a Bluesky ``at://`` URI, as given; None when the text is neither."""
+    text = text.strip().strip("<>")
+    if text.startswith(("https://", "http://", "at://")) and " " not in text:
+        return text
+    return None
+
+
 def question_choice(text: str) -> int | None:
     """The question a moderator names ("2", "Q2"; 0 or "none" for not an answer), or None."""
     words = " ".join(unicodedata.normalize("NFKC", text).split()).lower()

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from chatbot.domain.answers import AnswerAssigner, Assignment, Correction, FoundPost
-from chatbot.domain.commands import post_id_of, question_choice
-from chatbot.domain.network import Network
+from chatbot.domain.commands import post_address_of, post_id_of, question_choice
+from chatbot.domain.network import Network, stored_id
 from chatbot.domain.occurrence import LIVE_STATES, Occurrence, OccurrenceState, RecapState
 from chatbot.domain.views import ControlResult
 from chatbot.ports import ChatStore, Clock
@@ -36,12 +36,12 @@ class AnswerCorrections:
 
     async def assign(self, post: str, question: str) -> ControlResult:
         """Put the post ``post`` (a link or an id) on ``question`` ("0"/"none": on none)."""
-        post_id = post_id_of(post)
+        post_id = await self._post_id(post)
         if post_id is None:
             return ControlResult(
                 False,
-                f"'{post.strip()[:80]}' is not a post: give its x.com or twitter.com link, "
-                "or its id.",
+                f"'{post.strip()[:80]}' is not a collected post: give its link (x.com, "
+                "bsky.app or its Mastodon address, as the Discord feed shows it) or its id.",
             )
         number = question_choice(question)
         if number is None:
@@ -59,6 +59,18 @@ class AnswerCorrections:
         if occurrence is None:  # a collected post's occurrence is never deleted
             raise LookupError(f"occurrence {found.occurrence_id} of post {post_id} is missing")
         return await self._correct(found, occurrence, number)
+
+    async def _post_id(self, post: str) -> int | None:
+        """The stored id a moderator names: an X link or id, a Bluesky ``at://`` URI, or
+        the address of a collected Bluesky or Mastodon post."""
+        if (post_id := post_id_of(post)) is not None:
+            return post_id
+        address = post_address_of(post)
+        if address is None:
+            return None
+        if address.startswith("at://"):
+            return stored_id(Network.BLUESKY, address)
+        return await self.store.post_id_at(address)
 
     async def _correct(
         self, found: FoundPost, occurrence: Occurrence, number: int

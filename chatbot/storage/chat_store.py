@@ -76,6 +76,7 @@ class SqlChatStore:
     collected_post_ids = _in_thread(Repository.collected_post_ids)
     update_metrics = _in_thread(Repository.update_metrics)
     find_collected = _in_thread(Repository.find_collected)
+    post_id_at = _in_thread(Repository.post_id_at)
     correct_answer = _in_thread(Repository.correct_answer)
 
     hidden_usernames = _in_thread(Repository.hidden_usernames)

@@ -28,6 +28,13 @@ class CorrectionStore(StoreBase):
         post = stored_post(row)
         return FoundPost(occurrence_id=row.occurrence_id, post=post, from_host=row.from_host)
 
+    def post_id_at(self, address: str) -> int | None:
+        """The stored id of the collected post of another network at ``address`` (the
+        link its network shows, as the Discord feed gives it), or None."""
+        with self._session() as s:
+            query = select(CollectedPost.id).where(CollectedPost.url == address)
+            return s.exec(query.limit(1)).first()
+
     def correct_answer(self, occurrence_id: int, correction: Assignment) -> Correction:
         """Store a moderator's correction in one transaction; the replies that inherited
         the post's question follow it (``apply_correction``)."""

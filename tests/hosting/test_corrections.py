@@ -117,8 +117,8 @@ async def test_each_refusal_says_what_is_wrong(rig: Rig, control: HostControl) -
     assert question_post is not None and question_post.x_post_id is not None
     refusals = {
         "https://example.com/status/1": (
-            "'https://example.com/status/1' is not a post: give its x.com or twitter.com "
-            "link, or its id."
+            "'https://example.com/status/1' is not a collected post: give its link (x.com, "
+            "bsky.app or its Mastodon address, as the Discord feed shows it) or its id."
         ),
         "123": "Post 123 was not collected in any chat.",
         str(question_post.x_post_id): (
