@@ -265,9 +265,14 @@ class Participants:
 # -- measuring -------------------------------------------------------------------------
 @dataclass
 class Timings:
-    """Seconds and calls accumulated per name, by wrapping callables or timing blocks."""
+    """Seconds and calls accumulated per name, by wrapping callables or timing blocks.
+
+    ``cpu`` is this process's CPU time (all its threads) inside each block: with X's
+    emulator in a child process, the bot's own work in a search, not its wait for X.
+    """
 
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    cpu: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     worst: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
@@ -281,10 +286,11 @@ class Timings:
     def block(self, name: str) -> Iterator[None]:
         """Time the body of a ``with`` statement."""
         self.seconds[name] += 0.0  # rows keep the order in which names first appear
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
+            self.cpu[name] += time.process_time() - cpu_began
             self.add(name, time.perf_counter() - began)
 
     def wrap(self, owner: Any, attribute: str, name: str | None = None) -> None:

@@ -128,6 +128,7 @@ def compare_scale(before: str, after: str, alone: str) -> None:
     print()
     inside = list(dict.fromkeys([*b["inside the phases"], *a["inside the phases"]]))
     steps = [(title, t["inside the phases"], "seconds") for title, t in runs]
+    steps.append(("bot alone, CPU s", solo["inside the phases"], "CPU s"))
     print(side_by_side("inside the phases (s)", inside, steps))
     print()
     shared = "garbage collector (all phases, emulator included): "

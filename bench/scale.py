@@ -345,6 +345,7 @@ async def main(args: argparse.Namespace, x: LocalX | ChildX) -> None:
             phases.done("assign all at once", began, f"{assigned:,} assignments")
             del collected, fresh
 
+            timings.wrap(deps.x, "get_posts", "lookups (HTTP, tweepy, emulator)")
             began = phases.start()
             refreshed = await refresh_metrics(deps.store, deps.x, runner.occurrence_id)
             phases.done("refresh metrics", began, f"{refreshed:,} posts looked up")
@@ -383,11 +384,18 @@ async def main(args: argparse.Namespace, x: LocalX | ChildX) -> None:
     headers = ["phase", "seconds", "CPU s", "longest GC ms", "heap peak MiB", "RSS peak MiB", ""]
     print(table(headers, phases.rows))
     print()
+    # CPU s: this process's, all threads (the emulator's search runs in its own process).
     rows = [
-        [name, timings.calls[name], timings.seconds[name], timings.worst[name] * 1000]
+        [
+            name,
+            timings.calls[name],
+            timings.seconds[name],
+            timings.worst[name] * 1000,
+            timings.cpu.get(name, "-"),
+        ]
         for name in timings.seconds
     ]
-    print(table(["inside the phases", "calls", "seconds", "worst ms"], rows))
+    print(table(["inside the phases", "calls", "seconds", "worst ms", "CPU s"], rows))
     if args.keep:
         print(f"database and recap files kept in {folder}")
     else:

@@ -26,6 +26,7 @@ from chatbot.x.session import (
     OAuth1Credentials,
     RateLimits,
     build_session,
+    read_json,
     upload_media,
 )
 
@@ -69,7 +70,9 @@ class TweepyXClient:
             consumer_secret=consumer_secret,
             access_token=access_token,
             access_token_secret=access_token_secret,
-            return_type=dict,
+            # The answer as it came; its JSON decoded by session.read_json, into plain
+            # dicts (no tweepy model objects) converted to XPost once, in convert.py.
+            return_type=aiohttp.ClientResponse,
         )
         self._user_auth = self._oauth1 is not None
         self._search_user_auth = self._user_auth and not bearer_token
@@ -110,7 +113,10 @@ class TweepyXClient:
 
         async def metered() -> Any:
             self.meter.record_request()
-            return await send()
+            result = await send()
+            if isinstance(result, aiohttp.ClientResponse):
+                return await read_json(result)
+            return result
 
         return await self._retrier.run(operation, metered, before_resend=before_resend)
 

@@ -35,7 +35,8 @@ _SPACE = re.compile(r"\s+")
 
 def parse_time(value: str) -> datetime:
     """Parse X's ``2026-11-23T09:29:20.432Z`` into an aware UTC datetime."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    parsed = datetime.fromisoformat(value)  # reads the "Z" as UTC (Python 3.11+)
+    return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
 
 
 def to_user(data: Mapping[str, Any]) -> XUser:
@@ -55,50 +56,90 @@ def users_by_id(body: Mapping[str, Any]) -> dict[int, XUser]:
     return {int(user["id"]): to_user(user) for user in users}
 
 
-def _reference(tweet: Mapping[str, Any], kind: str) -> int | None:
-    for ref in tweet.get("referenced_tweets") or []:
-        if ref.get("type") == kind:
-            return int(ref["id"])
-    return None
+def _references(tweet: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """The ids of the post this one replies to and of the one it quotes."""
+    replied = quoted = None
+    for ref in tweet.get("referenced_tweets") or ():
+        kind = ref.get("type")
+        if kind == "replied_to" and replied is None:
+            replied = int(ref["id"])
+        elif kind == "quoted" and quoted is None:
+            quoted = int(ref["id"])
+    return replied, quoted
 
 
 def whole_text(tweet: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
     """A post's whole text and its entities: ``note_tweet`` for a long post (``text`` is cut
     there), else ``text``; X escapes &, < and >, undone here."""
-    note = tweet.get("note_tweet") or {}
-    if note.get("text"):
+    note = tweet.get("note_tweet")
+    if note and note.get("text"):
         return html.unescape(note["text"]), note.get("entities") or tweet.get("entities") or {}
     return html.unescape(tweet.get("text", "")), tweet.get("entities") or {}
 
 
-def to_post(tweet: Mapping[str, Any], users: Mapping[int, XUser]) -> XPost:
-    """Convert a v2 post object, joining its author from ``includes.users``."""
-    author_id = int(tweet.get("author_id", 0))
+# Metrics are immutable: the posts of one response with the same counts (new posts: all
+# zero) share one object.
+MetricsCache = dict[tuple[int, int, int, int, int], Metrics]
+
+
+def _metrics(counts: Mapping[str, Any] | None, cache: MetricsCache) -> Metrics:
+    if not counts:
+        key = (0, 0, 0, 0, 0)
+    else:
+        get = counts.get
+        key = (
+            int(get("like_count", 0)),
+            int(get("reply_count", 0)),
+            int(get("retweet_count", 0)),
+            int(get("quote_count", 0)),
+            int(get("impression_count", 0)),
+        )
+    metrics = cache.get(key)
+    if metrics is None:
+        metrics = cache[key] = Metrics(*key)
+    return metrics
+
+
+def to_post(
+    tweet: Mapping[str, Any],
+    users: Mapping[int, XUser],
+    metrics_cache: MetricsCache | None = None,
+) -> XPost:
+    """Convert a v2 post object, joining its author from ``includes.users``.
+
+    Straight from X's JSON dicts (tweepy returns them as they are, no model objects); one
+    pass over each post, as every post of a 50,000-post chat goes through here.
+    """
+    get = tweet.get
+    author_id = int(get("author_id", 0))
     text, entities = whole_text(tweet)
-    metrics = tweet.get("public_metrics") or {}
-    created = tweet.get("created_at")
-    conversation = tweet.get("conversation_id")
-    replied_user = tweet.get("in_reply_to_user_id")
-    links = [u for u in entities.get("urls") or [] if "media_key" not in u]  # not media
+    created = get("created_at")
+    conversation = get("conversation_id")
+    replied_user = get("in_reply_to_user_id")
+    replied, quoted = _references(tweet)
+    hashtags = entities.get("hashtags")
+    mentions = entities.get("mentions")
+    urls = entities.get("urls")
+    author = users.get(author_id)
     return XPost(
         id=int(tweet["id"]),
-        author=users.get(author_id) or XUser(id=author_id, username=""),
+        author=author if author is not None else XUser(id=author_id, username=""),
         text=storable(text),  # PostgreSQL text cannot hold a NUL
         created_at=parse_time(created) if created else datetime.now(UTC),
         conversation_id=int(conversation) if conversation else None,
-        in_reply_to_post_id=_reference(tweet, "replied_to"),
+        in_reply_to_post_id=replied,
         in_reply_to_user_id=int(replied_user) if replied_user else None,
-        quoted_post_id=_reference(tweet, "quoted"),
-        metrics=Metrics(
-            like_count=int(metrics.get("like_count", 0)),
-            reply_count=int(metrics.get("reply_count", 0)),
-            retweet_count=int(metrics.get("retweet_count", 0)),
-            quote_count=int(metrics.get("quote_count", 0)),
-            impression_count=int(metrics.get("impression_count", 0)),
-        ),
-        hashtags=tuple(tag["tag"] for tag in entities.get("hashtags") or []),
-        mentions=tuple(m["username"] for m in entities.get("mentions") or []),
-        urls=tuple(u.get("expanded_url") or u["url"] for u in links),
+        quoted_post_id=quoted,
+        metrics=_metrics(get("public_metrics"), {} if metrics_cache is None else metrics_cache),
+        hashtags=tuple(tag["tag"] for tag in hashtags) if hashtags else (),
+        mentions=tuple(m["username"] for m in mentions) if mentions else (),
+        urls=tuple(
+            u.get("expanded_url") or u["url"]
+            for u in urls
+            if "media_key" not in u  # the link X adds for media is not the author's
+        )
+        if urls
+        else (),
     )
 
 
@@ -108,7 +149,8 @@ def posts_of(body: Mapping[str, Any]) -> list[XPost]:
     if isinstance(data, Mapping):
         data = [data]
     users = users_by_id(body)
-    return [to_post(tweet, users) for tweet in data]
+    metrics: MetricsCache = {}
+    return [to_post(tweet, users, metrics) for tweet in data]
 
 
 def comparable(text: str) -> str:
