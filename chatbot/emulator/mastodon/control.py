@@ -103,8 +103,7 @@ class ControlMixin:
 
     def inject_rate_limit(self, count: int = 1, *, reset_in_seconds: float = 60.0) -> None:
         """Answer the next ``count`` REST requests with 429, resetting that far away."""
-        self.state.faults.rate_limited += count
-        self.state.faults.rate_limit_reset_seconds = reset_in_seconds
+        self.state.faults.add_rate_limits(count, reset_in_seconds)
 
     def inject_errors(
         self, count: int = 1, *, status: int = 503, after_processing: bool = False,
@@ -114,16 +113,15 @@ class ControlMixin:
         ``after_processing``: the work is done, the answer is lost. ``body``: "json"
         (Mastodon's), "html" (nginx's page) or "empty"."""
         error = InjectedError(status, after_processing, body)
-        self.state.faults.errors.extend([None] * after + [error] * count)
+        self.state.faults.add_errors(count, error, after=after)
 
     def inject_drops(self, count: int = 1, *, after_processing: bool = False) -> None:
         """Close the connection without an answer on the next ``count`` REST requests."""
-        self.state.faults.drops.extend([after_processing] * count)
+        self.state.faults.add_drops(count, after_processing=after_processing)
 
     def set_latency(self, seconds: float, *, count: int | None = None) -> None:
         """Delay REST answers by ``seconds`` (the next ``count``, or all when None)."""
-        self.state.faults.latency_seconds = seconds
-        self.state.faults.latency_count = count
+        self.state.faults.slow_down(seconds, count)
 
     def clear_faults(self) -> None:
         """Drop every queued fault, the latency and a streaming outage."""

@@ -107,8 +107,7 @@ class ControlMixin:
     ) -> None:
         """Answer the next ``count`` requests with 429 and a reset ``reset_in_seconds`` away
         (``body="html"``: the edge proxy's page instead of X's JSON)."""
-        self.state.faults.rate_limited += count
-        self.state.faults.rate_limit_reset_seconds = reset_in_seconds
+        self.state.faults.add_rate_limits(count, reset_in_seconds)
         self.state.faults.rate_limit_body = body
 
     def inject_errors(
@@ -127,16 +126,15 @@ class ControlMixin:
         "unknown-auth" (the intermittent 403 "Authenticating with Unknown is forbidden").
         """
         error = InjectedError(status, after_processing, body)
-        self.state.faults.errors.extend([None] * after + [error] * count)
+        self.state.faults.add_errors(count, error, after=after)
 
     def inject_drops(self, count: int = 1, *, after_processing: bool = False) -> None:
         """Close the connection without an answer on the next ``count`` requests."""
-        self.state.faults.drops.extend([after_processing] * count)
+        self.state.faults.add_drops(count, after_processing=after_processing)
 
     def set_latency(self, seconds: float, *, count: int | None = None) -> None:
         """Delay answers by ``seconds`` (the next ``count`` requests, or all when None)."""
-        self.state.faults.latency_seconds = seconds
-        self.state.faults.latency_count = count
+        self.state.faults.slow_down(seconds, count)
 
     def clear_faults(self) -> None:
         """Drop every queued fault and the latency."""

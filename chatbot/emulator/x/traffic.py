@@ -107,6 +107,24 @@ class Faults:
             self.latency_count -= 1
         return self.latency_seconds
 
+    def add_rate_limits(self, count: int, reset_in_seconds: float) -> None:
+        """Answer the next ``count`` requests 429, the limit resetting that far away."""
+        self.rate_limited += count
+        self.rate_limit_reset_seconds = reset_in_seconds
+
+    def add_errors(self, count: int, error: InjectedError, *, after: int = 0) -> None:
+        """Answer ``count`` requests with ``error`` once ``after`` more were answered."""
+        self.errors.extend([None] * after + [error] * count)
+
+    def add_drops(self, count: int, *, after_processing: bool) -> None:
+        """Close the connection without an answer on the next ``count`` requests."""
+        self.drops.extend([after_processing] * count)
+
+    def slow_down(self, seconds: float, count: int | None) -> None:
+        """Delay the next ``count`` answers (all when None) by ``seconds``."""
+        self.latency_seconds = seconds
+        self.latency_count = count
+
     def clear(self) -> None:
         """Forget every queued fault."""
         self.rate_limited = 0
