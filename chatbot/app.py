@@ -138,6 +138,7 @@ def outlet_for(
             service=settings.bluesky_service,
             handle=settings.bluesky_handle,
             app_password=settings.bluesky_app_password.get_secret_value(),
+            now=clock.now,
         )
         return BlueskyOutlet(client, jetstream=settings.bluesky_jetstream, now=clock.now)
     if network is Network.MASTODON:

@@ -61,7 +61,10 @@ class DemoNetworks:
                 self.bluesky, self.hashtag, seed=self.seed, size=self.people
             )
             client = BlueskyClient(
-                service=self.bluesky.base_url, handle=HOST_HANDLE, app_password=HOST_APP_PASSWORD
+                service=self.bluesky.base_url,
+                handle=HOST_HANDLE,
+                app_password=HOST_APP_PASSWORD,
+                now=now,
             )
             outlet = BlueskyOutlet(client, jetstream=self.bluesky.jetstream_url, now=now)
             self.outlets[Network.BLUESKY] = outlet

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from atproto import AsyncClient, Session, models
@@ -28,6 +30,18 @@ from chatbot.domain.network import Author, PostRef
 log = logging.getLogger("chatbot.bluesky")
 
 
+class _ClockedAtproto(AsyncClient):
+    """The atproto client reading time from the bot's clock: it refreshes a session when
+    its token's ``exp`` is near by that clock, and stamps records' ``createdAt`` with it."""
+
+    def __init__(self, service: str, *, request: AsyncRequest, now: Callable[[], datetime]):
+        super().__init__(service, request=request)
+        self._now = now
+
+    def get_current_time(self) -> datetime:
+        return self._now()
+
+
 class BlueskyClient(SearchMixin):
     """The bot's account on one PDS (``service``, e.g. https://bsky.social), logged in
     with a handle and an app password."""
@@ -40,13 +54,16 @@ class BlueskyClient(SearchMixin):
         app_password: str,
         policy: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
+        now: Callable[[], datetime] = real_now,
     ) -> None:
         self.policy = policy or RetryPolicy()
         self.handle = handle.lstrip("@")
         self._password = app_password
         self._service = service
-        self.atp = AsyncClient(service, request=AsyncRequest(timeout=self.policy.timeout))
-        self.retrier = Retrier(self.policy, sleep=sleep, now=real_now, refresh=self.renew_session)
+        self.atp = _ClockedAtproto(
+            service, request=AsyncRequest(timeout=self.policy.timeout), now=now
+        )
+        self.retrier = Retrier(self.policy, sleep=sleep, now=now, refresh=self.renew_session)
         self.did = ""
         self._dids: dict[str, str | None] = {}  # handle -> DID (None: does not resolve)
         self._authors: dict[str, Author] = {}  # DID -> profile

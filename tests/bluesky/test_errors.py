@@ -14,8 +14,9 @@ from chatbot.bluesky import (
     BlueskyUnavailableError,
     new_rkey,
 )
-from chatbot.emulator.bluesky import HOST_HANDLE, BlueskyEmulator
+from chatbot.emulator.bluesky import HOST_APP_PASSWORD, HOST_HANDLE, BlueskyEmulator
 from tests.bluesky.conftest import SleepRecorder
+from tests.clock import ManualClock
 
 
 async def test_a_near_rate_limit_reset_is_waited_for_then_the_post_goes_out(
@@ -91,3 +92,31 @@ async def test_a_bad_request_is_refused_at_once(
         await client.search("SMBchat", since=datetime.now(UTC))
     assert refused.value.error == "InvalidRequest"
     assert sleeps.durations == []
+
+
+async def test_the_session_is_renewed_by_the_bots_clock_not_the_wall_clock() -> None:
+    """A chat on a clock of its own (a test's, a replay's) keeps one session while its
+    token lives by that clock, and renews it before it expires, without a refused call."""
+    clock = ManualClock(datetime(2026, 11, 10, 1, 0, tzinfo=UTC))
+    emulator = BlueskyEmulator(now=clock.now)
+    await emulator.start()
+    bsky = BlueskyClient(
+        service=emulator.base_url,
+        handle=HOST_HANDLE,
+        app_password=HOST_APP_PASSWORD,
+        now=clock.now,
+    )
+    try:
+        await bsky.login()
+        await bsky.create_post("Q1: #SMBchat", rkey=new_rkey())
+        clock.set(clock.now() + timedelta(minutes=90))
+        await bsky.create_post("Q2: #SMBchat", rkey=new_rkey())
+        assert emulator.request_counts().get("com.atproto.server.refreshSession", 0) == 0
+        clock.set(clock.now() + timedelta(minutes=20))  # 15 minutes or less to live
+        await bsky.create_post("Q3: #SMBchat", rkey=new_rkey())
+        assert emulator.request_counts()["com.atproto.server.refreshSession"] == 1
+        statuses = emulator.request_log.summary()["statuses"]
+        assert not [status for status in statuses if status.endswith(" 400")]
+    finally:
+        await bsky.close()
+        await emulator.stop()

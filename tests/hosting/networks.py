@@ -53,6 +53,7 @@ class Nets:
             handle=HOST_HANDLE,
             app_password=HOST_APP_PASSWORD,
             policy=RetryPolicy(max_attempts=2, base_delay=0.0, timeout=3.0),
+            now=self.clock.now,
         )
         masto = MastodonClient(
             base_url=self.mastodon.base_url,

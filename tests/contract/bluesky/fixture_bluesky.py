@@ -2,16 +2,21 @@
 
 Each XRPC fixture holds one answer as the lexicons and the PDS's code describe it:
 ``status``, ``headers``, JSON ``body``, the ``request`` it answers ("POST nsid") and its
-``source``. A header value ``RESET+N`` becomes the Unix time N seconds from now, and
-``BASE_URL`` in a body this server's address (a session's DID document names its PDS).
+``source``. A header value ``RESET+N`` becomes the Unix time N seconds from now,
+``BASE_URL`` in a body this server's address (a session's DID document names its PDS),
+and ``ACCESS_JWT`` / ``REFRESH_JWT`` a session token minted now with the PDS's claims
+(2 hours and 90 days to live): a recorded token would expire and, as the atproto client
+compares ``exp`` with the wall clock, turn every test into a refresh on a later date.
 A Jetstream fixture holds one websocket ``event``; ``/subscribe`` sends the queued ones.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +47,42 @@ def headers_of(fixture: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
+ACCESS_TTL = 2 * 3600
+REFRESH_TTL = 90 * 24 * 3600
+
+
+def _b64(data: dict[str, Any]) -> str:
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def mint_token(kind: str, *, did: str, now: int) -> str:
+    """A session JWT as the PDS issues it (HS256; the client reads, never checks, it)."""
+    if kind == "ACCESS_JWT":
+        header = {"typ": "at+jwt", "alg": "HS256"}
+        claims = {"scope": "com.atproto.appPass", "exp": now + ACCESS_TTL}
+    else:
+        header = {"typ": "refresh+jwt", "alg": "HS256"}
+        claims = {"scope": "com.atproto.refresh", "jti": uuid.uuid4().hex}
+        claims["exp"] = now + REFRESH_TTL
+    claims |= {"aud": "did:web:pds.example", "sub": did, "iat": now}
+    return f"{_b64(header)}.{_b64(claims)}.c2lnbmF0dXJl"
+
+
+def body_of(fixture: dict[str, Any], base_url: str) -> str:
+    """The fixture's JSON body with its placeholders filled in for this moment."""
+    body = fixture["body"]
+    if isinstance(body, dict):
+        now = int(time.time())
+        body = {
+            key: mint_token(value, did=body["did"], now=now)
+            if value in ("ACCESS_JWT", "REFRESH_JWT")
+            else value
+            for key, value in body.items()
+        }
+    return json.dumps(body, ensure_ascii=False).replace("BASE_URL", base_url)
+
+
 class FixtureBluesky:
     """Answers each XRPC call with the next queued fixture; streams queued events."""
 
@@ -66,7 +107,7 @@ class FixtureBluesky:
             return web.Response(status=599, text=f"{nsid} is not {fixture['request']}")
         headers = headers_of(fixture)
         content_type = headers.pop("content-type")
-        text = json.dumps(fixture["body"], ensure_ascii=False).replace("BASE_URL", self.base_url)
+        text = body_of(fixture, self.base_url)
         response = web.Response(status=fixture["status"], text=text, headers=headers)
         response.headers["Content-Type"] = content_type
         return response
