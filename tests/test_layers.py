@@ -108,3 +108,37 @@ def test_the_core_imports_no_adapter(layer: str, forbidden: tuple[str, ...]) -> 
         if any(name == f or name.startswith(f"{f}.") for f in forbidden)
     )
     assert wrong == []
+
+
+EMULATOR_MAY_NOT_IMPORT = (
+    "chatbot.x",
+    "chatbot.bluesky",
+    "chatbot.mastodon",
+    "chatbot.render",
+    "chatbot.domain",
+    "chatbot.recap",
+    "chatbot.hosting",
+    "chatbot.storage",
+    "chatbot.ports",
+)
+
+
+def test_the_emulators_share_no_code_with_the_adapters_or_the_core() -> None:
+    """An emulator written from the network's documentation, not from the adapter's code,
+    can catch the adapter's mistakes; one that imports them agrees by construction. Type-only
+    imports count too, and so do imports through any other chatbot module."""
+    wrong = []
+    for module, names in TYPED.items():
+        if not module.startswith("chatbot.emulator"):
+            continue
+        todo, seen = sorted(names), set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if any(name == f or name.startswith(f"{f}.") for f in EMULATOR_MAY_NOT_IMPORT):
+                wrong.append(f"{module} imports {name}")
+            elif name in TYPED:
+                todo.extend(TYPED[name])
+    assert wrong == []

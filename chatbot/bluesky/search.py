@@ -29,12 +29,15 @@ class SearchMixin:
         """One page (newest first) of posts carrying ``#tag`` indexed at or after ``since``,
         and the cursor of the next page (None on the last).
 
-        The query is ``#tag`` in ``q`` rather than the ``tag`` parameter: ``tag`` matches
-        only facets, and some clients write the hashtag without one. A page can repeat a
-        post of the page before (the cursor counts offsets while new posts arrive).
+        The query is the tag as a plain word: ``#tag`` in ``q`` and the ``tag`` parameter
+        both match only the hashtags the AppView indexes (tag facets and the record's
+        ``tags``), and some clients write the hashtag without a facet. The word finds
+        those too; posts that carry the word but not the hashtag are dropped here. A page
+        can repeat a post of the page before (the cursor counts offsets while new posts
+        arrive).
         """
         params = models.AppBskyFeedSearchPosts.Params(
-            q=f"#{tag.lstrip('#')}",
+            q=tag.lstrip("#"),
             sort="latest",
             since=since.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             limit=PAGE_SIZE,

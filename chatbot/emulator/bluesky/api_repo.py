@@ -6,12 +6,12 @@ from typing import Any
 
 from aiohttp import web
 
-from chatbot.bluesky.tid import new_rkey
 from chatbot.emulator.bluesky.auth import REFRESH_SCOPE, bearer
 from chatbot.emulator.bluesky.errors import XrpcError, invalid, json_response
 from chatbot.emulator.bluesky.records import POST, check_post, check_rkey
 from chatbot.emulator.bluesky.state import input_body, param, state_of, viewer
 from chatbot.emulator.bluesky.store import Account, DuplicateRecord
+from chatbot.emulator.bluesky.tid import new_rkey
 
 
 def _did_doc(account: Account, request: web.Request) -> dict[str, Any]:

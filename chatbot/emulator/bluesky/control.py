@@ -9,12 +9,12 @@ from typing import Any
 
 from aiohttp import web
 
-from chatbot.bluesky.tid import new_rkey
 from chatbot.emulator.bluesky import jetstream
 from chatbot.emulator.bluesky.app_text import app_record
 from chatbot.emulator.bluesky.records import POST
 from chatbot.emulator.bluesky.state import State
 from chatbot.emulator.bluesky.store import Account, Store, StoredPost
+from chatbot.emulator.bluesky.tid import new_rkey
 from chatbot.emulator.bluesky.views import post_view
 from chatbot.emulator.x.traffic import Faults, InjectedError, RequestLog
 

@@ -1,9 +1,11 @@
 """Simulated participants on the emulated Bluesky, for the demo and the tests.
 
-The same people, answers and label styles as the X crowd (``chatbot.simulation``), posted
-the Bluesky way: handles such as ``ana-bakes.bsky.social``, replies with root and parent
-refs and no @-prefix, facets from the app (and now and then a client that sends none, so
-the hashtag is only in the text). ``truth`` records what each post really answers.
+The same people, answers and label styles as the X crowd
+(``chatbot.emulator.common.people``), posted the Bluesky way: handles such as
+``ana-bakes.bsky.social``, replies with root and parent refs and no @-prefix, facets from
+the app (and now and then a client that sends none, so the hashtag is only in the text:
+search by tag does not find those, Jetstream still carries them). ``truth`` records what
+each post really answers.
 """
 
 from __future__ import annotations
@@ -12,9 +14,17 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from chatbot.domain.labels import question_number_of_host_post
 from chatbot.emulator.bluesky.server import BlueskyEmulator
-from chatbot.simulation import ANSWERS, CHATTER, FULL_WIDTH, GREETINGS, LABELS, PERSONAS, REPLIES
+from chatbot.emulator.common.people import (
+    ANSWERS,
+    CHATTER,
+    FULL_WIDTH,
+    GREETINGS,
+    LABELS,
+    PERSONAS,
+    REPLIES,
+    question_number,
+)
 
 
 def handle_of(username: str) -> str:
@@ -58,7 +68,7 @@ class BlueskyCrowd:
             parent = store.post_at(post.reply_ref("parent") or "")
             if parent is not None and parent.did != self.emulator.host_did:
                 continue  # the host answering someone: not the chat's thread
-            number = question_number_of_host_post(post.text)
+            number = question_number(post.text)
             if live is None:
                 live = number or 0
             if number is not None:

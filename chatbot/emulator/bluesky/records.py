@@ -17,9 +17,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from chatbot.bluesky.text import MAX_BYTES, MAX_GRAPHEMES, grapheme_length, utf8_length
-from chatbot.bluesky.tid import is_tid
 from chatbot.emulator.bluesky.errors import XrpcError, invalid
+from chatbot.emulator.bluesky.text import MAX_BYTES, MAX_GRAPHEMES, grapheme_length, utf8_length
+from chatbot.emulator.bluesky.tid import is_tid
 
 POST = "app.bsky.feed.post"
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")

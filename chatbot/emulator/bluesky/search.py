@@ -1,7 +1,11 @@
 """searchPosts as the AppView's search answers it: terms, tags, a time range and pages.
 
-The query is a list of terms, all of which must match: ``#tag`` a hashtag (facet or
-``tags``), ``from:handle`` an author, any other word a word of the text (case-folded).
+The query is a list of terms, all of which must match: ``#tag`` a hashtag, ``from:handle``
+an author, any other word a word of the text (case-folded, so the word ``SMBchat`` also
+matches a text that writes ``#SMBchat``). Hashtags, from ``#tag`` terms or the ``tag``
+parameter, are the ones the AppView indexes: the record's tag facets and ``tags``
+(the lexicon's "based on rich-text facet or tag field"), never '#tag' read from the text:
+a post whose client sent no tag facet is not found by its hashtag.
 ``since`` is inclusive and ``until`` exclusive, on the post's sortAt (the earlier of
 createdAt and indexedAt), as the lexicon says. ``latest`` sorts newest first.
 
@@ -20,7 +24,6 @@ from datetime import UTC, datetime
 
 import regex
 
-from chatbot.bluesky.text import carries_hashtag
 from chatbot.emulator.bluesky.errors import invalid
 from chatbot.emulator.bluesky.store import Store, StoredPost
 
@@ -32,8 +35,8 @@ class SearchQuery:
     """A parsed searchPosts request."""
 
     words: tuple[str, ...]
-    hashtags: tuple[str, ...]  # '#tag' terms of q: a facet, ``tags`` or the text's own '#tag'
-    tags: tuple[str, ...]  # the ``tag`` parameter: facets and ``tags`` only
+    hashtags: tuple[str, ...]  # '#tag' terms of q
+    tags: tuple[str, ...]  # the ``tag`` parameter
     authors: tuple[str, ...]
     since: datetime | None
     until: datetime | None
@@ -79,10 +82,8 @@ def parse_query(
 
 
 def _matches(post: StoredPost, query: SearchQuery, store: Store) -> bool:
-    tags = {tag.casefold() for tag in post.tags}
-    if not all(tag in tags for tag in query.tags):
-        return False
-    if not all(carries_hashtag(post.record, tag) for tag in query.hashtags):
+    tags = {tag.lstrip("#").casefold() for tag in post.tags}
+    if not all(tag in tags for tag in (*query.tags, *query.hashtags)):
         return False
     words = {word.casefold() for word in _WORD.findall(post.text)}
     if not all(word in words for word in query.words):

@@ -13,10 +13,9 @@ from typing import Any
 
 import libipld
 
-from chatbot.bluesky.convert import from_time_us, quoted_uri, to_time_us
-from chatbot.bluesky.text import tags_of
-from chatbot.bluesky.tid import tid_at
 from chatbot.emulator.bluesky.records import POST, parse_at_uri
+from chatbot.emulator.bluesky.text import from_time_us, quoted_uri, tags_of, to_time_us
+from chatbot.emulator.bluesky.tid import tid_at
 
 HOST_HANDLE = "smbchat.bsky.social"
 HOST_APP_PASSWORD = "smbc-hat0-demo-pass"

@@ -19,7 +19,7 @@ from chatbot.emulator.mastodon.entities import (
 from chatbot.emulator.mastodon.state import STATE, State
 from chatbot.emulator.mastodon.store import VISIBILITIES, Account, Status
 from chatbot.emulator.mastodon.streaming import status_payload
-from chatbot.mastodon.textrules import status_length
+from chatbot.emulator.mastodon.textrules import status_length
 
 ACCOUNT = web.RequestKey("mastodon_account", str)  # the token's account id, when valid
 NOT_FOUND = "Record not found"

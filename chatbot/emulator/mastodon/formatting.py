@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from chatbot.mastodon.html import html_to_text
-from chatbot.mastodon.textrules import ENTITY_RE, hashtags_in
+from chatbot.emulator.mastodon.textrules import entities, hashtags_in, html_to_text
 
 if TYPE_CHECKING:
     from chatbot.emulator.mastodon.store import Account, Store
@@ -57,8 +56,8 @@ def format_text(text: str, store: Store, *, author: Account, html: str | None) -
         plain = html_to_text(html)
         mentioned = [
             account.id
-            for match in ENTITY_RE.finditer(plain)
-            if match.group("acct") and (account := store.account_by_acct(match.group("acct")))
+            for entity in entities(plain)
+            if entity.kind == "mention" and (account := store.account_by_acct(entity.value))
         ]
         return Formatted(html, hashtags_in(plain), tuple(dict.fromkeys(mentioned)))
     home = author.domain or store.domain
@@ -68,19 +67,20 @@ def format_text(text: str, store: Store, *, author: Account, html: str | None) -
     tags: dict[str, str] = {}
     mentions: dict[str, None] = {}
     position = 0
-    for match in ENTITY_RE.finditer(text):
-        parts.append(escape(text[position : match.start()]))
-        position = match.end()
-        if match.group("url"):
-            parts.append(_link(match.group("url"), link_rel))
-        elif name := match.group("name"):
+    for entity in entities(text):
+        parts.append(escape(text[position : entity.start]))
+        position = entity.end
+        if entity.kind == "url":
+            parts.append(_link(entity.value, link_rel))
+        elif entity.kind == "hashtag":
+            name = entity.value
             tags.setdefault(name.casefold(), name)
             href = f"https://{home}/tags/{quote(name.casefold())}"
             rel = _REMOTE_REL if remote else 'rel="tag"'
             parts.append(
                 f'<a href="{href}" class="mention hashtag" {rel}>#<span>{escape(name)}</span></a>'
             )
-        elif (account := store.account_by_acct(match.group("acct"))) is not None:
+        elif (account := store.account_by_acct(entity.value)) is not None:
             mentions[account.id] = None
             rel = f" {_REMOTE_REL}" if remote else ""
             href = profile_url(account, store.domain)
@@ -89,7 +89,7 @@ def format_text(text: str, store: Store, *, author: Account, html: str | None) -
                 f"{rel}>@<span>{escape(account.username)}</span></a></span>"
             )
         else:  # nobody by that name: Mastodon leaves it as text
-            parts.append(escape(match.group(0)))
+            parts.append(escape(text[entity.start : entity.end]))
     parts.append(escape(text[position:]))
     body = "".join(parts).strip()
     body = re.sub(r"(?:\r\n?|\n){2,}", "</p><p>", body)

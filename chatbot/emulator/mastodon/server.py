@@ -17,8 +17,8 @@ from chatbot.emulator.mastodon.gate import failure, mastodon_gate
 from chatbot.emulator.mastodon.state import DEFAULT_TOKEN, STATE, State
 from chatbot.emulator.mastodon.store import Store
 from chatbot.emulator.mastodon.streaming import serve_stream
+from chatbot.emulator.mastodon.textrules import DEFAULT_MAX_CHARACTERS
 from chatbot.emulator.x.traffic import LoggedRequest
-from chatbot.mastodon.textrules import DEFAULT_MAX_CHARACTERS
 
 log = logging.getLogger("chatbot.emulator.mastodon")
 DEFAULT_DOMAIN = "mastodon.example"

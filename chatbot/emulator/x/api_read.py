@@ -22,9 +22,9 @@ from chatbot.emulator.x.errors import (
 )
 from chatbot.emulator.x.payload import Fields, render_collection, render_user
 from chatbot.emulator.x.query import QueryError, parse_query
+from chatbot.emulator.x.snowflake import snowflake_at
 from chatbot.emulator.x.state import State
 from chatbot.emulator.x.store import SEARCH_WINDOW, StoredPost
-from chatbot.x.snowflake import snowflake_at
 
 TIMELINE_START = datetime(2010, 11, 6, 0, 0, 1, tzinfo=UTC)  # X's documented minimum
 

@@ -20,7 +20,7 @@ from chatbot.emulator.x.errors import (
 )
 from chatbot.emulator.x.state import State
 from chatbot.emulator.x.store import StoredPost
-from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
+from chatbot.emulator.x.weighted import MAX_WEIGHTED_LENGTH, weighted_length
 
 REPLY_NOT_VISIBLE = "You attempted to reply to a Tweet that is deleted or not visible to you."
 TOO_LONG = (

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from chatbot.render.length import MAX_WEIGHTED_LENGTH, weighted_length
-from chatbot.x.links import links_in
+from chatbot.emulator.x.links import links_in
+from chatbot.emulator.x.weighted import MAX_WEIGHTED_LENGTH, weighted_length
 
 _HASHTAG = re.compile(r"(?<![\w&])[#＃](\w*[^\W\d]\w*)")
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})\b")

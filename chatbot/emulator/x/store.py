@@ -12,8 +12,8 @@ from typing import Any
 
 from chatbot.emulator.x.entities import MediaLink, ProcessedText, cut_long, is_long, process_text
 from chatbot.emulator.x.query import Node, PostFacts, words_of
-from chatbot.render.length import MAX_WEIGHTED_LENGTH
-from chatbot.x.snowflake import SnowflakeGenerator, snowflake_at
+from chatbot.emulator.x.snowflake import SnowflakeGenerator, snowflake_at
+from chatbot.emulator.x.weighted import MAX_WEIGHTED_LENGTH
 
 HOST_USER_ID = 1500000000000000001
 HOST_USERNAME = "SMBchatHost"

@@ -14,14 +14,19 @@ from typing import Any
 
 import pytest
 
-from chatbot.bluesky.tid import new_rkey
 from chatbot.emulator.bluesky import BlueskyEmulator
+from chatbot.emulator.bluesky.tid import new_rkey as _new_rkey
 from tests.bluesky.conftest import ANA, Xrpc
 from tests.contract.bluesky.fixture_bluesky import fixture_names, load
 
 HOST = "smbchat.bsky.social"
 Answer = tuple[int, dict[str, str], Any]
 WATCHED = ("ratelimit-", "retry-after")
+
+
+def new_rkey() -> str:
+    """A record key as a client picks it: a TID of now."""
+    return _new_rkey(datetime.now(UTC))
 
 
 def shape(value: Any) -> Any:
@@ -186,3 +191,15 @@ async def test_jetstream_events_have_the_shapes_of_the_real_ones(
     assert sorted(found) == fixture_names("jetstream")
     for name, event in found.items():
         assert shape(event) == shape(load(name)["event"]), name
+
+
+async def test_a_post_over_300_graphemes_is_refused_with_the_documented_message(
+    emulator: BlueskyEmulator, xrpc: Xrpc
+) -> None:
+    """Graphemes, not code points: "é" written as e + U+0301 is one."""
+    fits = _create(_record("e\u0301" * 300), new_rkey())
+    status, _, _ = await xrpc.call("com.atproto.repo.createRecord", body=fits)
+    assert status == 200
+    over = _create(_record("e\u0301" * 300 + "x"), new_rkey())
+    status, _, body = await xrpc.call("com.atproto.repo.createRecord", body=over)
+    assert (status, body) == (400, load("error_400_invalid_record")["body"])

@@ -150,3 +150,35 @@ async def test_the_stream_is_not_the_rest_api(http: Http, emulator: MastodonEmul
     url = f"{emulator.base_url}/api/v1/streaming/hashtag?tag=x&access_token={emulator.token}"
     async with http.session.get(url) as response:
         assert response.status == 200 and "X-RateLimit-Limit" not in response.headers
+
+
+async def test_the_length_limit_counts_links_as_23_and_mentions_as_their_user(
+    emulator: MastodonEmulator, http: Http
+) -> None:
+    """Refused with the documented body exactly when Mastodon's count passes 500."""
+    emulator.add_account("ana@fosstodon.example")
+    tail = " @ana@fosstodon.example https://example.com/" + "p" * 100  # counts 1+4+1+23
+    status, _, _ = await http.post_status("x" * (500 - 29) + tail)
+    assert status == 200
+    status, _, body = await http.post_status("x" * (501 - 29) + tail)
+    assert (status, body) == (422, load("error_422_too_long")["body"])
+
+
+def _markup(content: str) -> str:
+    """Content with a link's rel, target and translate left out (they changed across
+    Mastodon versions; the documentation's example is from 2019)."""
+    return re.sub(r' (?:rel|target|translate)="[^"]*"', "", content)
+
+
+async def test_content_is_marked_up_as_in_the_documentation(
+    emulator: MastodonEmulator, http: Http
+) -> None:
+    documented = load("status")["body"]["content"]
+    url = re.search(r'href="([^"]+)"', documented)
+    assert url is not None
+    text = f'"I lost my inheritance with one wrong digit on my sort code"\n\n{url.group(1)}'
+    _, _, body = await http.post_status(text)
+    assert _markup(body["content"]) == _markup(documented)
+    local_tag = load("tag_timeline")["body"][0]["content"].replace("mastodon.social", "{domain}")
+    _, _, body = await http.post_status("#cats")
+    assert body["content"] == local_tag.format(domain=emulator.state.store.domain)

@@ -211,3 +211,26 @@ async def test_the_emulator_answers_with_the_fixtures_shape(
         assert shape(body) == shape(fixture["body"])
     else:
         assert isinstance(body, str) and bool(body) == bool(fixture["text"])
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        ("日本" * 70, True),  # CJK weighs 2: 280
+        ("日本" * 70 + "x", False),
+        ("x " * 128 + "https://example.com/" + "p" * 300, True),  # a link is 23: 279
+        ("👨‍👩‍👧‍👦" * 141, False),  # an emoji sequence weighs 2: 282
+    ],
+)
+async def test_a_post_over_280_weighted_is_refused_as_an_invalid_request(
+    emulator: XEmulator, api: RawApi, text: str, accepted: bool
+) -> None:
+    """The refusal has the documented invalid-request shape (no fixture records its text)."""
+    status, _, body = await send(api, "POST", "/2/tweets", {"text": text})
+    if accepted:
+        assert status == 201, body
+        return
+    documented = load("error_400_invalid_request")["body"]
+    assert status == 400 and body.keys() == documented.keys()
+    assert body["title"] == documented["title"] and body["type"] == documented["type"]
+    assert body["errors"][0]["parameters"] == {"text": [text]}

@@ -10,14 +10,14 @@ from tests.emulator.mastodon.conftest import Http
 async def test_a_status_is_made_into_mastodons_html(http: Http, emulator: MastodonEmulator) -> None:
     emulator.add_account("ana@fosstodon.example")
     status, _, body = await http.post_status(
-        "Q1 for @ana@fosstodon.example & @nobody:\n<b>#SMBchat</b>\n\nhttps://example.com/x?a=1&b=2"
+        "Q1 for @ana@fosstodon.example & @nobody:\n<b>bold</b> #SMBchat\n\nhttps://example.com/x?a=1&b=2"
     )
     assert status == 200
     assert body["content"] == (
         '<p>Q1 for <span class="h-card" translate="no"><a href="https://fosstodon.example/@ana"'
-        ' class="u-url mention">@<span>ana</span></a></span> &amp; @nobody:<br />&lt;b&gt;'
-        '<a href="https://mastodon.example/tags/smbchat" class="mention hashtag" rel="tag">'
-        "#<span>SMBchat</span></a>&lt;/b&gt;</p><p>"
+        ' class="u-url mention">@<span>ana</span></a></span> &amp; @nobody:<br />&lt;b&gt;bold'
+        '&lt;/b&gt; <a href="https://mastodon.example/tags/smbchat" class="mention hashtag"'
+        ' rel="tag">#<span>SMBchat</span></a></p><p>'
         '<a href="https://example.com/x?a=1&amp;b=2" target="_blank" rel="nofollow noopener"'
         ' translate="no"><span class="invisible">https://</span><span class="">'
         'example.com/x?a=1&amp;b=2</span><span class="invisible"></span></a></p>'

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.emulator.x import HOST_USER_ID, XEmulator
-from chatbot.render.length import weighted_length
+from chatbot.emulator.x.weighted import weighted_length
 from tests.x.conftest import RawApi, signer, upload
 
 FIELDS = "entities,note_tweet,display_text_range,attachments"
